@@ -1,0 +1,13 @@
+"""Settings for a developer's machine: `python3 haven.py run` uses these."""
+
+from .base import *  # noqa: F403
+from .base import database_settings, env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A fixed development key is fine here: local settings are refused in production (below).
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="haven-local-development-key-not-for-production")
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+DATABASES = {"default": database_settings(allow_embedded=True)}
+HAVEN_DEMO_DATA_ALLOWED = True
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

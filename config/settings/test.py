@@ -1,0 +1,21 @@
+"""Settings for the test suite: the same PostgreSQL as everywhere, a fresh test database."""
+
+from .base import *  # noqa: F403
+from .base import HAVEN_STATE_DIR, database_settings, env
+
+DEBUG = False
+SECRET_KEY = "haven-test-key-only-used-by-the-test-suite"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+DATABASES = {"default": database_settings(allow_embedded=True)}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HAVEN_DEMO_DATA_ALLOWED = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = HAVEN_STATE_DIR / "test-media"
+# Tests that need a real worker start one; nothing runs eagerly behind their back.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

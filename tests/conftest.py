@@ -1,0 +1,30 @@
+import os
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+
+from tests.accounts.factories import AgencyFactory, MembershipFactory, UserFactory
+
+hypothesis_settings.register_profile("ci", max_examples=60, deadline=None)
+hypothesis_settings.register_profile("dev", max_examples=30, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory()
+
+
+@pytest.fixture
+def operator(db):
+    return MembershipFactory(role="operator").user
+
+
+@pytest.fixture
+def caseworker(db):
+    return MembershipFactory(role="caseworker").user
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
