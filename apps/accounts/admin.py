@@ -32,6 +32,9 @@ class UserAddForm(forms.ModelForm):  # type: ignore[type-arg]
         model = User
         fields = ("email", "full_name")
 
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()
+
 
 @admin.register(User)
 class UserAdmin(OperatorAdmin):
@@ -73,6 +76,7 @@ class AgencyAdmin(OperatorAdmin):
     list_display = ("name", "kind", "country", "jurisdiction", "time_zone", "is_active")
     list_filter = ("kind", "country", "is_active")
     search_fields = ("name", "jurisdiction")
+    readonly_fields = ("created_at",)
 
     def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
         if change:

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.i18n import set_language as django_set_language
 
 from apps.accounts.selectors import membership_list_for_user
 from apps.core.health import readiness
@@ -28,6 +29,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
     ready = all(checks.values())
     body = {"status": "ready" if ready else "not ready", "checks": {k: "ok" if v else "failing" for k, v in checks.items()}}
     return JsonResponse(body, status=200 if ready else 503)
+
+
+# Visitors choose their language on the sign-in page too.
+set_language = login_not_required(django_set_language)
 
 
 def home(request: HttpRequest) -> HttpResponse:

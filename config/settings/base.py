@@ -163,7 +163,7 @@ else:
 # --- Celery -----------------------------------------------------------------------------
 # No broker URL means the filesystem transport: messages are files in the state folder, so
 # a laptop needs no broker server. Production sets CELERY_BROKER_URL=redis://...
-BROKER_DIR = HAVEN_STATE_DIR / "broker"
+BROKER_DIR = Path(env.str("HAVEN_BROKER_DIR", default=str(HAVEN_STATE_DIR / "broker")))
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
@@ -178,6 +178,7 @@ else:
     CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
+CELERY_TASK_DEFAULT_QUEUE = env.str("HAVEN_TASK_QUEUE", default="celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -186,7 +187,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep Haven's JSON log format in the worker
-CELERY_BEAT_SCHEDULE_FILENAME = str(HAVEN_STATE_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = env.str("HAVEN_BEAT_SCHEDULE", default=str(HAVEN_STATE_DIR / "celerybeat-schedule"))
 HAVEN_HEARTBEAT_SECONDS = env.int("HAVEN_HEARTBEAT_SECONDS", default=30)
 # /readyz fails when the scheduler's last heartbeat is older than this.
 HAVEN_HEARTBEAT_MAX_AGE = env.int("HAVEN_HEARTBEAT_MAX_AGE", default=180)

@@ -1,7 +1,14 @@
 """Settings for the test suite: the same PostgreSQL as everywhere, a fresh test database."""
 
-from .base import *  # noqa: F403
-from .base import HAVEN_STATE_DIR, database_settings, env
+import os
+import tempfile
+
+# One broker folder per test run (inherited by the workers tests start), never the
+# folder of a Haven running on the same machine.
+os.environ.setdefault("HAVEN_BROKER_DIR", tempfile.mkdtemp(prefix="haven-test-broker-"))
+
+from .base import *  # noqa: E402, F403
+from .base import HAVEN_STATE_DIR, database_settings, env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "haven-test-key-only-used-by-the-test-suite"  # noqa: S105

@@ -11,11 +11,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--timeout", type=float, default=30.0)
+        parser.add_argument("--queue", default=None, help="Ask the workers of this queue (default: the default queue).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         token = secrets.token_hex(8)
         try:
-            answer = health_ping.delay(token).get(timeout=options["timeout"])
+            result = health_ping.apply_async(args=[token], queue=options["queue"])
+            answer = result.get(timeout=options["timeout"])
         except Exception as exc:  # noqa: BLE001 - broker down, no worker, timeout: same advice
             raise CommandError(
                 f"No worker answered within {options['timeout']:.0f} s ({type(exc).__name__}); "
