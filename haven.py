@@ -101,7 +101,7 @@ def run_haven(args: list[str]) -> int:
     python = str(bin_path(VENV, "python"))
     os.chdir(ROOT)
     # Replace this process, so Ctrl-C and SIGTERM reach Haven's supervisor directly.
-    os.execv(python, [python, "manage.py", "run_haven", *args])
+    os.execv(python, [python, "manage.py", "run_haven", *args])  # noqa: S606
 
 
 def run_tests(args: list[str]) -> int:
@@ -112,7 +112,7 @@ def run_tests(args: list[str]) -> int:
         env["HAVEN_CHROMIUM"] = chromium
     python = str(bin_path(VENV, "python"))
     os.chdir(ROOT)
-    os.execve(python, [python, "-m", "pytest", *args], env)
+    os.execve(python, [python, "-m", "pytest", *args], env)  # noqa: S606
 
 
 def main(argv: list[str]) -> int:

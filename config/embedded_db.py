@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 SUPERUSER = "postgres"
 DATABASE = "haven"
+DATABASE_EXISTS = "SELECT 1 FROM pg_database WHERE datname = 'haven'"
 
 
 class EmbeddedDatabaseError(RuntimeError):
@@ -218,7 +219,7 @@ class EmbeddedPostgres:
         url = self._url(port, "postgres")
         env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
         check = subprocess.run(  # noqa: S603
-            [str(_bin_dir() / "psql"), url, "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{DATABASE}'"],
+            [str(_bin_dir() / "psql"), url, "-tAc", DATABASE_EXISTS],
             capture_output=True,
             text=True,
             env=env,
@@ -299,4 +300,3 @@ def server(state_dir: Path) -> EmbeddedPostgres:
     if _server is None or _server.state_dir != state_dir:
         _server = EmbeddedPostgres(state_dir)
     return _server
-

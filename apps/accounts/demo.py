@@ -24,8 +24,14 @@ class DemoLogin:
 
 AGENCIES = [
     # name, kind, country, jurisdiction, time zone, teams
-    ("Alvora Child Protection Service", AgencyKind.CHILD_PROTECTION, "PT", "Alvora District", "Europe/Lisbon",
-     ["Intake", "Long-term care"]),
+    (
+        "Alvora Child Protection Service",
+        AgencyKind.CHILD_PROTECTION,
+        "PT",
+        "Alvora District",
+        "Europe/Lisbon",
+        ["Intake", "Long-term care"],
+    ),
     ("Alvora Guardianship Office", AgencyKind.GUARDIANSHIP_AUTHORITY, "PT", "Alvora District", "Europe/Lisbon", []),
     ("Alvora Police — Child Protection Unit", AgencyKind.POLICE, "PT", "Alvora District", "Europe/Lisbon", []),
     ("National Border and Immigration Service", AgencyKind.IMMIGRATION, "PT", "National", "Europe/Lisbon", []),
@@ -33,10 +39,22 @@ AGENCIES = [
     ("Harbour Legal Aid", AgencyKind.LEGAL_AID, "PT", "Alvora District", "Europe/Lisbon", []),
     ("Alvora General Hospital — Paediatrics", AgencyKind.HEALTH, "PT", "Alvora District", "Europe/Lisbon", []),
     ("Safe Passage", AgencyKind.NGO_SERVICE_PROVIDER, "PT", "National", "Europe/Lisbon", []),
-    ("Montalba Child Protection Directorate", AgencyKind.CHILD_PROTECTION, "ES", "Montalba Province",
-     "Europe/Madrid", ["Unaccompanied minors"]),
-    ("Montalba Guardianship Council", AgencyKind.GUARDIANSHIP_AUTHORITY, "ES", "Montalba Province",
-     "Europe/Madrid", []),
+    (
+        "Montalba Child Protection Directorate",
+        AgencyKind.CHILD_PROTECTION,
+        "ES",
+        "Montalba Province",
+        "Europe/Madrid",
+        ["Unaccompanied minors"],
+    ),
+    (
+        "Montalba Guardianship Council",
+        AgencyKind.GUARDIANSHIP_AUTHORITY,
+        "ES",
+        "Montalba Province",
+        "Europe/Madrid",
+        [],
+    ),
 ]
 
 PEOPLE = [
@@ -71,13 +89,13 @@ def seed_accounts() -> list[DemoLogin]:
                 services.team_create(actor=None, agency=agency, name=team_name)
 
     logins = []
-    for local, full_name, role, agency_name, team_name in PEOPLE:
+    for local, full_name, role, agency_name, team_of_person in PEOPLE:
         email = f"{local}@{DEMO_DOMAIN}"
         agency = agencies[agency_name]
         user = User.objects.filter(email=email).first() or services.user_create(
             actor=None, email=email, full_name=full_name, password=DEMO_PASSWORD
         )
-        team = Team.objects.get(agency=agency, name=team_name) if team_name else None
+        team = Team.objects.get(agency=agency, name=team_of_person) if team_of_person else None
         if not Membership.objects.filter(user=user, agency=agency, role=role, ended_at__isnull=True).exists():
             services.membership_grant(actor=None, user=user, agency=agency, role=role, team=team)
         logins.append(DemoLogin(email=email, name=full_name, role=str(role.label), agency=agency_name))

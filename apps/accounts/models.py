@@ -5,6 +5,7 @@ record by itself (DOMAIN "Who is who": not being superuser, not a model permissi
 """
 
 import zoneinfo
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -56,7 +57,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -120,9 +121,7 @@ def validate_time_zone(value: str) -> None:
 class Agency(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)
-    country = models.CharField(
-        _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. PT.")
-    )
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. PT."))
     jurisdiction = models.CharField(_("jurisdiction"), max_length=200, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
     is_active = models.BooleanField(_("active"), default=True)
@@ -133,10 +132,10 @@ class Agency(models.Model):
         verbose_name_plural = _("agencies")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(country__regex=r"^[A-Z]{2}$"), name="accounts_agency_country_iso"),
             models.CheckConstraint(
-                condition=models.Q(kind__in=AgencyKind.values), name="accounts_agency_kind_known"
+                condition=models.Q(country__regex=r"^[A-Z]{2}$"), name="accounts_agency_country_iso"
             ),
+            models.CheckConstraint(condition=models.Q(kind__in=AgencyKind.values), name="accounts_agency_kind_known"),
         ]
 
     def __str__(self) -> str:
@@ -172,7 +171,7 @@ class Role(models.TextChoices):
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
-    def active(self, *, at: "timezone.datetime | None" = None) -> "MembershipQuerySet":
+    def active(self, *, at: datetime | None = None) -> "MembershipQuerySet":
         moment = at or timezone.now()
         return self.filter(
             models.Q(ended_at__isnull=True) | models.Q(ended_at__gt=moment),

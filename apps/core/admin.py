@@ -18,7 +18,7 @@ class OperatorAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def _is_operator(self, request: HttpRequest) -> bool:
         user = request.user
-        return bool(user.is_authenticated and user.is_active and (user.is_superuser or user_is_operator(user=user)))  # type: ignore[arg-type]
+        return bool(user.is_authenticated and user.is_active and (user.is_superuser or user_is_operator(user=user)))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._is_operator(request)

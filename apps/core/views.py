@@ -27,7 +27,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     checks = readiness()
     ready = all(checks.values())
-    body = {"status": "ready" if ready else "not ready", "checks": {k: "ok" if v else "failing" for k, v in checks.items()}}
+    body = {
+        "status": "ready" if ready else "not ready",
+        "checks": {k: "ok" if v else "failing" for k, v in checks.items()},
+    }
     return JsonResponse(body, status=200 if ready else 503)
 
 

@@ -100,7 +100,7 @@ def database_settings(*, allow_embedded: bool) -> dict[str, Any]:
     config["CONN_HEALTH_CHECKS"] = True
     config["OPTIONS"].setdefault("connect_timeout", 10)
     config["TEST"] = {"NAME": env.str("DATABASE_TEST_NAME", default=None)}
-    return config
+    return dict(config)
 
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -156,9 +156,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "haven_cache"}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "haven_cache"}}
 
 # --- Celery -----------------------------------------------------------------------------
 # No broker URL means the filesystem transport: messages are files in the state folder, so

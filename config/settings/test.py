@@ -7,8 +7,8 @@ import tempfile
 # folder of a Haven running on the same machine.
 os.environ.setdefault("HAVEN_BROKER_DIR", tempfile.mkdtemp(prefix="haven-test-broker-"))
 
-from .base import *  # noqa: E402, F403
-from .base import HAVEN_STATE_DIR, database_settings, env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import HAVEN_STATE_DIR, database_settings, env
 
 DEBUG = False
 SECRET_KEY = "haven-test-key-only-used-by-the-test-suite"  # noqa: S105

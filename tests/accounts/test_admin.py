@@ -44,8 +44,14 @@ def test_nothing_can_be_deleted_from_the_admin(operator_client):
 def test_adding_an_agency_goes_through_the_service(operator_client):
     response = operator_client.post(
         reverse("admin:accounts_agency_add"),
-        {"name": "Admin Agency", "kind": "police", "country": "ES", "jurisdiction": "", "time_zone": "Europe/Madrid",
-         "is_active": "on"},
+        {
+            "name": "Admin Agency",
+            "kind": "police",
+            "country": "ES",
+            "jurisdiction": "",
+            "time_zone": "Europe/Madrid",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Agency.objects.get(name="Admin Agency").country == "ES"
@@ -73,8 +79,13 @@ def test_granting_a_membership_in_the_admin_uses_the_service(operator_client):
     user, agency = UserFactory(), AgencyFactory()
     response = operator_client.post(
         reverse("admin:accounts_membership_add"),
-        {"user": user.pk, "agency": agency.pk, "role": "operator", "started_at_0": "2026-01-01",
-         "started_at_1": "10:00:00"},
+        {
+            "user": user.pk,
+            "agency": agency.pk,
+            "role": "operator",
+            "started_at_0": "2026-01-01",
+            "started_at_1": "10:00:00",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     user.refresh_from_db()

@@ -14,8 +14,12 @@ pytestmark = pytest.mark.django_db
 
 def test_operator_creates_an_agency_with_its_country_and_zone(operator):
     agency = services.agency_create(
-        actor=operator, name="Northfield Child Protection", kind=AgencyKind.CHILD_PROTECTION,
-        country="pt", time_zone="Europe/Lisbon", jurisdiction="Northfield",
+        actor=operator,
+        name="Northfield Child Protection",
+        kind=AgencyKind.CHILD_PROTECTION,
+        country="pt",
+        time_zone="Europe/Lisbon",
+        jurisdiction="Northfield",
     )
     assert agency.country == "PT"
     assert agency.htcds_org_type == "LocalGovernmentOrganisation"
@@ -23,9 +27,7 @@ def test_operator_creates_an_agency_with_its_country_and_zone(operator):
 
 def test_an_unknown_time_zone_is_refused(operator):
     with pytest.raises(ValidationError):
-        services.agency_create(
-            actor=operator, name="X", kind=AgencyKind.POLICE, country="PT", time_zone="Mars/Olympus"
-        )
+        services.agency_create(actor=operator, name="X", kind=AgencyKind.POLICE, country="PT", time_zone="Mars/Olympus")
 
 
 def test_a_country_that_is_not_an_iso_code_is_refused(operator):
@@ -40,9 +42,13 @@ def test_a_caseworker_cannot_create_an_agency(caseworker):
 
 def test_agency_admin_adds_a_user_and_a_team_to_their_own_agency():
     admin = MembershipFactory(role=Role.AGENCY_ADMIN)
-    user = services.user_create(actor=admin.user, email="New.Person@Example.TEST", full_name="New Person", agency=admin.agency)
+    user = services.user_create(
+        actor=admin.user, email="New.Person@Example.TEST", full_name="New Person", agency=admin.agency
+    )
     team = services.team_create(actor=admin.user, agency=admin.agency, name="Intake")
-    membership = services.membership_grant(actor=admin.user, user=user, agency=admin.agency, role=Role.CASEWORKER, team=team)
+    membership = services.membership_grant(
+        actor=admin.user, user=user, agency=admin.agency, role=Role.CASEWORKER, team=team
+    )
     assert user.email == "new.person@example.test"
     assert not user.has_usable_password()  # chooses one through the reset e-mail
     assert membership.team == team
@@ -114,4 +120,5 @@ def test_the_database_refuses_an_upper_case_email():
 
 def test_superuser_creation_for_the_installer():
     user = User.objects.create_superuser("root@example.test", "a long installer password", full_name="Root")
-    assert user.is_superuser and user.is_staff
+    assert user.is_superuser
+    assert user.is_staff

@@ -16,7 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        check=False,
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -36,8 +42,12 @@ def test_a_database_url_that_is_not_postgresql_is_refused():
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
-    env = {"DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_SECRET_KEY": "",
-           "DJANGO_ALLOWED_HOSTS": "haven.example.org", "DATABASE_URL": "postgres://x:y@127.0.0.1:1/x"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "",
+        "DJANGO_ALLOWED_HOSTS": "haven.example.org",
+        "DATABASE_URL": "postgres://x:y@127.0.0.1:1/x",
+    }
     result = _manage("check", **env)
     assert result.returncode == 2
     assert "DJANGO_SECRET_KEY" in result.stderr
@@ -45,16 +55,24 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
 
 def test_production_settings_refuse_a_wildcard_host():
-    env = {"DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_SECRET_KEY": "k" * 64,
-           "DJANGO_ALLOWED_HOSTS": "*", "DATABASE_URL": "postgres://x:y@127.0.0.1:1/x"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "k" * 64,
+        "DJANGO_ALLOWED_HOSTS": "*",
+        "DATABASE_URL": "postgres://x:y@127.0.0.1:1/x",
+    }
     result = _manage("check", **env)
     assert result.returncode == 2
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
 def test_production_settings_refuse_the_embedded_database():
-    env = {"DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_SECRET_KEY": "k" * 64,
-           "DJANGO_ALLOWED_HOSTS": "haven.example.org", "DATABASE_URL": ""}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "k" * 64,
+        "DJANGO_ALLOWED_HOSTS": "haven.example.org",
+        "DATABASE_URL": "",
+    }
     result = _manage("check", **env)
     assert result.returncode == 2
     assert "DATABASE_URL is not set" in result.stderr
@@ -83,8 +101,12 @@ def test_run_refuses_an_unreachable_broker_with_advice():
 
 
 def test_demo_data_is_refused_under_production_settings():
-    env = {"DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_SECRET_KEY": "k" * 64,
-           "DJANGO_ALLOWED_HOSTS": "haven.example.org", "DATABASE_URL": "postgres://x:y@127.0.0.1:1/x"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "k" * 64,
+        "DJANGO_ALLOWED_HOSTS": "haven.example.org",
+        "DATABASE_URL": "postgres://x:y@127.0.0.1:1/x",
+    }
     result = _manage("seed_demo", **env)
     assert result.returncode == 1
     assert "refused under these settings" in result.stderr

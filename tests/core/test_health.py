@@ -33,18 +33,8 @@ def test_readyz_fails_before_the_scheduler_ever_beat(client):
     assert client.get("/readyz").json()["checks"]["scheduler"] == "failing"
 
 
-@pytest.fixture
-def unreachable_broker():
-    from config.celery import app
-
-    saved = app.conf.broker_url, app.conf.broker_transport_options
-    app.conf.update(broker_url="redis://127.0.0.1:1/0", broker_transport_options={})
-    yield
-    app.conf.update(broker_url=saved[0], broker_transport_options=saved[1])
-
-
-@pytest.mark.usefixtures("unreachable_broker")
-def test_readyz_fails_when_the_broker_is_unreachable(client):
+def test_readyz_fails_when_the_broker_is_unreachable(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     heartbeat_record(name=health.BEAT, at=timezone.now())
     body = client.get("/readyz").json()
     assert body["checks"]["broker"] == "failing"

@@ -10,8 +10,14 @@ pytestmark = pytest.mark.django_db
 
 # The only views a visitor may reach without signing in.
 PUBLIC = {
-    "healthz", "readyz", "login", "password_reset", "password_reset_done", "password_reset_confirm",
-    "password_reset_complete", "set_language",
+    "healthz",
+    "readyz",
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",
 }
 
 
@@ -92,7 +98,7 @@ def test_a_form_sent_without_its_csrf_token_gets_the_expired_form_page():
 
 @override_settings(DEBUG=False)
 def test_an_exception_in_a_view_shows_the_plain_500_page(client, monkeypatch):
-    import apps.core.views as views
+    from apps.core import views
 
     def explode(**kwargs):
         raise RuntimeError("Aicha's address is 1 Secret Lane")

@@ -70,7 +70,7 @@ def _worker_args(queue: str) -> tuple[str, ...]:
 def test_a_worker_answers_a_task_sent_through_the_broker(start, queue):
     start(*_worker_args(queue))
     token = secrets.token_hex(8)
-    assert health_ping.apply_async(args=[token], queue=queue).get(timeout=60) == f"pong:{token}"
+    assert health_ping.apply_async(args=(token,), queue=queue).get(timeout=60) == f"pong:{token}"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -71,8 +71,16 @@ class Command(BaseCommand):
             "web": [python, "manage.py", "runserver", f"{host}:{port}"],
             "worker": [python, "-m", "celery", "-A", "config", "worker", "-l", "INFO", "--concurrency", "2"],
             "beat": [
-                python, "-m", "celery", "-A", "config", "beat", "-l", "INFO",
-                "-s", str(settings.CELERY_BEAT_SCHEDULE_FILENAME),
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "-l",
+                "INFO",
+                "-s",
+                str(settings.CELERY_BEAT_SCHEDULE_FILENAME),
             ],
         }
         children: dict[str, subprocess.Popen[bytes]] = {}
@@ -87,7 +95,9 @@ class Command(BaseCommand):
             while True:
                 for name, child in children.items():
                     if child.poll() is not None:
-                        raise CommandError(f"The {name} process stopped (exit {child.returncode}); Haven is shutting down.")
+                        raise CommandError(
+                            f"The {name} process stopped (exit {child.returncode}); Haven is shutting down."
+                        )
                 time.sleep(0.5)
         except Shutdown:
             self.stdout.write("\nStopping Haven …")
@@ -118,7 +128,7 @@ class Command(BaseCommand):
     def _check_broker(self) -> None:
         try:
             broker_reachable()
-        except Exception as exc:  # noqa: BLE001 - any failure gets the same advice
+        except Exception as exc:
             raise CommandError(
                 f"Cannot reach the task broker at {settings.CELERY_BROKER_URL.split('@')[-1]} ({exc}); start it, "
                 "or unset CELERY_BROKER_URL to use the built-in filesystem queue."
@@ -143,6 +153,7 @@ class Command(BaseCommand):
             for login in logins:
                 self.stdout.write(f"  {login.email:<42} {login.role:<24} {login.agency}")
         self.stdout.write(f"Worker and scheduler are running. Press Ctrl-C to stop.\n{line}")
+        self.stdout.flush()  # also when the output goes to a file or a pipe
 
     def _stop(self, children: dict[str, "subprocess.Popen[bytes]"]) -> None:
         # The leaders first, so the worker finishes its task and returns it to the queue;

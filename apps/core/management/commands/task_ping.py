@@ -16,9 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         token = secrets.token_hex(8)
         try:
-            result = health_ping.apply_async(args=[token], queue=options["queue"])
+            result = health_ping.apply_async(args=(token,), queue=options["queue"])
             answer = result.get(timeout=options["timeout"])
-        except Exception as exc:  # noqa: BLE001 - broker down, no worker, timeout: same advice
+        except Exception as exc:
             raise CommandError(
                 f"No worker answered within {options['timeout']:.0f} s ({type(exc).__name__}); "
                 "check that the broker and a worker are running."
