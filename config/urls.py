@@ -8,6 +8,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("accounts/", include("apps.accounts.urls")),
+    path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
     path("", core_views.home, name="home"),
 ]
