@@ -28,3 +28,16 @@ def caseworker(db):
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_namespace():
+    """Each test sees an empty shared cache: Redis outlives a test's database transaction."""
+    import uuid
+
+    from django.core.cache import cache
+
+    previous = cache.key_prefix
+    cache.key_prefix = uuid.uuid4().hex
+    yield
+    cache.key_prefix = previous

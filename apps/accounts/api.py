@@ -23,7 +23,7 @@ class MeView(APIView):
         since = serializers.DateTimeField(source="started_at")
 
     def get(self, request: Request) -> Response:
-        memberships = membership_list_for_user(user=request.user)  # type: ignore[arg-type]
+        memberships = membership_list_for_user(user=request.user)
         return Response(
             {
                 "email": request.user.email,  # type: ignore[union-attr]
