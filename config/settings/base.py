@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "csp",
     "apps.core",
     "apps.accounts",
+    "apps.audit",
+    "apps.cases",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +199,12 @@ CELERY_BEAT_SCHEDULE = {
 # Prefix of readable case references (HVN-2026-000123); one per installation.
 HAVEN_CASE_REFERENCE_PREFIX = env.str("HAVEN_CASE_REFERENCE_PREFIX", default="HVN")
 HAVEN_DEMO_DATA_ALLOWED = False
+# Encryption at rest: master keys wrap each child's data key (id:base64, current first);
+# the search key makes the keyed hashes that find a child without decrypting.
+HAVEN_MASTER_KEYS = env.str("HAVEN_MASTER_KEYS", default="")
+HAVEN_SEARCH_KEY = env.str("HAVEN_SEARCH_KEY", default="")
+# Development machines may generate their own keys into the state folder; production may not.
+HAVEN_DEVELOPMENT_KEYS_ALLOWED = False
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -9,5 +9,6 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="haven-local-development-key-n
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 DATABASES = {"default": database_settings(allow_embedded=True)}
 HAVEN_DEMO_DATA_ALLOWED = True
+HAVEN_DEVELOPMENT_KEYS_ALLOWED = True
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

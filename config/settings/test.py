@@ -17,6 +17,10 @@ DATABASES = {"default": database_settings(allow_embedded=True)}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; tests only
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HAVEN_DEMO_DATA_ALLOWED = True
+# Fixed keys for the tests only (never used elsewhere); rotation tests add their own.
+HAVEN_MASTER_KEYS = env.str("HAVEN_MASTER_KEYS", default="test1:dGVzdC1tYXN0ZXIta2V5LWZvci10ZXN0cy1vbmx5LTE")
+HAVEN_SEARCH_KEY = env.str("HAVEN_SEARCH_KEY", default="dGVzdC1zZWFyY2gta2V5LWZvci10aGUtdGVzdHMtMDE")
+HAVEN_DEVELOPMENT_KEYS_ALLOWED = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

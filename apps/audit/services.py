@@ -1,0 +1,9 @@
+from apps.audit.models import RecordAccess
+from apps.cases.models import Case
+
+
+def record_access_log(*, actor: object, case: Case | None, action: str, channel: str, allowed: bool) -> None:
+    """Log a read (or a denied attempt) in the caller's transaction."""
+    RecordAccess.objects.create(
+        actor_id=getattr(actor, "pk", None), case=case, action=action, channel=channel, allowed=allowed
+    )

@@ -1,0 +1,383 @@
+"""Every write to children, cases and their documents."""
+
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed as FsmRefused
+
+from apps.accounts.models import Agency, Role, User
+from apps.audit.services import record_access_log
+from apps.cases import search, vault
+from apps.cases.models import Case, CaseTransition, Child, ChildKey, Document, PossibleDuplicateNotice
+from apps.cases.selectors import agency_roles, case_list, case_may_act
+from apps.cases.workflow import transitions
+from apps.core import crypto
+from apps.core.errors import StaleRecord, TransitionNotAllowed
+from apps.core.references import next_case_reference
+
+CHILD_FACTS = {
+    "sex", "birth_date_basis", "nationalities", "stateless", "languages", "country_of_origin",
+    "unaccompanied", "separated", "parents_implicated", "parents_conflict_of_interest",
+}  # fmt: skip
+CASE_FACTS = {
+    "team", "assigned_caseworker", "identified_at", "identification_method", "identification_status",
+    "reflection_period_start", "reflection_period_end", "risk_level", "exploitation_forms", "control_methods",
+    "recruitment_methods", "relationship_to_trafficker", "technology_uses", "scope", "police_evidence_reference",
+}  # fmt: skip
+CASE_SEALED = {"protection_needs", "exploitation_narrative", "suspects", "health_notes"}
+
+
+@dataclass(frozen=True)
+class ChildIdentity:
+    """The sealed part of a child's record, in plain text (only ever in memory)."""
+
+    given_names: str
+    family_names: str = ""
+    aliases: tuple[str, ...] = ()
+    birth_date: date | None = None
+    gender_identity: str = ""
+    contacts: str = ""
+    address: str = ""
+    disabilities: str = ""
+    family_situation: str = ""
+
+    @property
+    def all_names(self) -> list[str]:
+        return [n for n in (self.given_names, self.family_names, *self.aliases) if n]
+
+
+@dataclass
+class Registration:
+    case: Case
+    possible_duplicates: list[Case] = field(default_factory=list)
+
+
+def _unknown(given: Iterable[str], allowed: set[str], what: str) -> None:
+    extra = set(given) - allowed
+    if extra:
+        raise ValidationError(
+            _("Unknown %(what)s fields: %(fields)s") % {"what": what, "fields": ", ".join(sorted(extra))}
+        )
+
+
+def _seal_identity(child: Child, key: bytes, identity: ChildIdentity) -> None:
+    child.names = vault.seal(
+        child, key, Child, "names", {"given": identity.given_names, "family": identity.family_names}
+    )
+    child.aliases = vault.seal(child, key, Child, "aliases", list(identity.aliases))
+    child.birth_date = vault.seal(
+        child, key, Child, "birth_date", identity.birth_date.isoformat() if identity.birth_date else None
+    )
+    for column in ("gender_identity", "contacts", "address", "disabilities", "family_situation"):
+        setattr(child, column, vault.seal(child, key, Child, column, getattr(identity, column)))
+
+
+def child_identity(child: Child) -> ChildIdentity:
+    """Open a child's sealed values. Callers got the child through a scoped selector."""
+    key = vault.data_key(child)
+
+    def opened(column: str) -> Any:
+        return vault.open_sealed(child, key, Child, column, getattr(child, column))
+
+    names = opened("names") or {}
+    birth = opened("birth_date")
+    return ChildIdentity(
+        given_names=names.get("given", ""),
+        family_names=names.get("family", ""),
+        aliases=tuple(opened("aliases") or ()),
+        birth_date=date.fromisoformat(birth) if birth else None,
+        **{c: opened(c) or "" for c in ("gender_identity", "contacts", "address", "disabilities", "family_situation")},
+    )
+
+
+def case_sealed_values(case: Case) -> dict[str, str]:
+    key = vault.data_key(case.child)
+    return {c: vault.open_sealed(case.child, key, Case, c, getattr(case, c)) or "" for c in sorted(CASE_SEALED)}
+
+
+def _require_case_role(actor: User, agency: Agency) -> None:
+    if not agency_roles(actor=actor, agency_id=agency.pk) & {Role.CASEWORKER, Role.SUPERVISOR}:
+        raise PermissionDenied(
+            _("Only caseworkers and supervisors of %(agency)s register its cases.") % {"agency": agency}
+        )
+
+
+def child_possible_duplicates(
+    *, actor: User, names: Iterable[str], birth_year: int | None, exclude_child: Child | None = None
+) -> list[tuple[Case, float]]:
+    """Likely matches the actor may see, best first. Other agencies' matches stay hidden."""
+    scores = search.score_candidates(names=names, birth_year=birth_year)
+    if exclude_child is not None:
+        scores.pop(exclude_child.pk, None)
+    likely = {cid: s for cid, s in scores.items() if s >= search.DUPLICATE_THRESHOLD}
+    visible = case_list(actor=actor).filter(child_id__in=likely)
+    return sorted(((c, likely[c.child_id]) for c in visible), key=lambda pair: -pair[1])
+
+
+@transaction.atomic
+def case_register(
+    *,
+    actor: User,
+    agency: Agency,
+    identity: ChildIdentity,
+    child_facts: Mapping[str, Any],
+    case_facts: Mapping[str, Any],
+    at: datetime | None = None,
+) -> Registration:
+    """Register a child and open their case in `agency`.
+
+    Guarantees: identifying values are stored only sealed with the child's new data key;
+    the child is findable by name through keyed hashes; likely duplicates the actor may
+    see are returned, and the supervisors of any other agency holding one are told.
+    """
+    _require_case_role(actor, agency)
+    _unknown(child_facts, CHILD_FACTS, "child")
+    _unknown(case_facts, CASE_FACTS | CASE_SEALED, "case")
+    if not identity.given_names.strip() and not identity.aliases:
+        raise ValidationError({"given_names": _("Record at least a first name or an alias, even a provisional one.")})
+    moment = at or timezone.now()
+
+    child = Child(**child_facts)
+    child.full_clean()
+    child.save()
+    vault.data_key_create(child)
+    key = vault.data_key(child)
+    _seal_identity(child, key, identity)
+    child.save()
+    birth_year = identity.birth_date.year if identity.birth_date else None
+    search.child_index(child=child, names=identity.all_names, birth_year=birth_year)
+
+    plain = {k: v for k, v in case_facts.items() if k not in CASE_SEALED}
+    plain.setdefault("identified_at", moment)
+    case = Case(
+        child=child, owning_agency=agency, registered_by=actor, reference=next_case_reference(at=moment), **plain
+    )
+    if case.assigned_caseworker_id is None and Role.CASEWORKER in agency_roles(actor=actor, agency_id=agency.pk):
+        case.assigned_caseworker = actor
+    for column in CASE_SEALED & set(case_facts):
+        setattr(case, column, vault.seal(child, key, Case, column, case_facts[column]))
+    case.full_clean(exclude=["reference", "child", "registered_by", "state"])
+    case.save()
+    CaseTransition.objects.create(
+        case=case,
+        name="register",
+        from_state=case.state,
+        to_state=case.state,
+        actor=actor,
+        at=moment,
+        reason=_("Registered"),
+    )
+    matches = search.score_candidates(names=identity.all_names, birth_year=birth_year)
+    matches.pop(child.pk, None)
+    likely = {cid: s for cid, s in matches.items() if s >= search.DUPLICATE_THRESHOLD}
+    visible_ids = set(case_list(actor=actor).filter(child_id__in=likely).values_list("pk", flat=True))
+    visible: list[Case] = []
+    for other in Case.objects.filter(child_id__in=likely).exclude(pk=case.pk).select_related("owning_agency"):
+        if other.pk in visible_ids:
+            visible.append(other)
+        elif other.owning_agency_id != agency.pk:
+            # R8: not shown here; the agency that holds it hears of a possible match instead.
+            PossibleDuplicateNotice.objects.get_or_create(
+                existing_case=other,
+                new_case=case,
+                defaults={"agency": other.owning_agency, "score": likely[other.child_id]},
+            )
+    return Registration(case=case, possible_duplicates=visible)
+
+
+def _fresh_for_change(*, actor: User, case: Case, expected_version: int) -> Case:
+    if not case_may_act(actor=actor, case=case):
+        raise Http404
+    current = Case.objects.get(pk=case.pk)
+    if current.version != expected_version:
+        raise StaleRecord(label=current.reference, expected=expected_version, current=current.version)
+    return current
+
+
+def _write_if_current(case: Case, expected_version: int, **values: Any) -> Case:
+    """Write only if nobody changed the case since `expected_version` (the row lock and the
+    version re-check make two writers meet here one after the other)."""
+    written = Case.objects.filter(pk=case.pk, version=expected_version).update(**values)
+    if written != 1:
+        current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).first()
+        raise StaleRecord(label=case.reference, expected=expected_version, current=current)
+    return Case.objects.select_related("child", "owning_agency").get(pk=case.pk)
+
+
+@transaction.atomic
+def case_transition(
+    *, actor: User, case: Case, transition: str, expected_version: int, reason: str, at: datetime | None = None
+) -> Case:
+    """Move a case along the workflow; recorded with actor, time and reason.
+
+    Refuses a move the workflow lacks (TransitionNotAllowed), a stale version (StaleRecord),
+    and a case the actor may not act on (404).
+    """
+    if transition not in transitions():
+        raise TransitionNotAllowed(transition=transition, state=case.state)
+    current = _fresh_for_change(actor=actor, case=case, expected_version=expected_version)
+    before = current.state
+    try:
+        getattr(current, transition)()
+    except FsmRefused as exc:
+        raise TransitionNotAllowed(transition=transition, state=before) from exc
+    moved = _write_if_current(current, expected_version, state=current.state)
+    CaseTransition.objects.create(
+        case=moved,
+        name=transition,
+        from_state=before,
+        to_state=moved.state,
+        actor=actor,
+        at=at or timezone.now(),
+        reason=reason,
+    )
+    return moved
+
+
+@transaction.atomic
+def case_details_update(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    facts: Mapping[str, Any] | None = None,
+    sealed: Mapping[str, str] | None = None,
+) -> Case:
+    """Change a case's details if nobody else changed it since the caller read it."""
+    facts, sealed = dict(facts or {}), dict(sealed or {})
+    _unknown(facts, CASE_FACTS - {"identified_at"}, "case")
+    _unknown(sealed, CASE_SEALED, "sealed case")
+    current = _fresh_for_change(actor=actor, case=case, expected_version=expected_version)
+    for name, value in facts.items():
+        setattr(current, name, value)
+    current.full_clean(exclude=["reference", "child", "registered_by", "owning_agency", "state"])
+    values = {f: getattr(current, f) for f in facts}
+    if sealed:
+        key = vault.data_key(current.child)
+        values |= {c: vault.seal(current.child, key, Case, c, v) for c, v in sealed.items()}
+    return _write_if_current(current, expected_version, **values)
+
+
+@transaction.atomic
+def child_identity_update(*, actor: User, case: Case, identity: ChildIdentity) -> Child:
+    """Replace the child's sealed identity (and its search hashes)."""
+    if not case_may_act(actor=actor, case=case):
+        raise Http404
+    child = Child.objects.select_for_update().get(pk=case.child_id)
+    _seal_identity(child, vault.data_key(child), identity)
+    child.save(update_fields=["names", "aliases", "birth_date", "gender_identity", "contacts", "address",
+                              "disabilities", "family_situation"])  # fmt: skip
+    search.child_index(
+        child=child, names=identity.all_names, birth_year=identity.birth_date.year if identity.birth_date else None
+    )
+    return child
+
+
+@transaction.atomic
+def child_anonymise(*, actor: User | None, child: Child, at: datetime | None = None) -> Child:
+    """Destroy the child's data key: every sealed value and file becomes unreadable for good.
+
+    The rows stay (statistics, the workflow's history); the search hashes go.
+    Only a supervisor of an agency holding one of the child's cases, or the installation.
+    """
+    if actor is not None:
+        agencies = set(child.cases.values_list("owning_agency_id", flat=True))
+        if not any(Role.SUPERVISOR in agency_roles(actor=actor, agency_id=a) for a in agencies):
+            raise PermissionDenied(_("Only a supervisor of the agency holding the case may anonymise a child."))
+    moment = at or timezone.now()
+    ChildKey.objects.filter(child=child, wrapped__isnull=False).update(wrapped=None, destroyed_at=moment)
+    search.child_unindex(child=child)
+    Child.objects.filter(pk=child.pk).update(anonymised_at=moment)
+    child.refresh_from_db()
+    return child
+
+
+def master_keys_rotate(*, batch_size: int = 500) -> int:
+    """Re-wrap every data key not yet under the current master key; returns how many."""
+    current = crypto.master_keys()[0].key_id
+    rotated = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                ChildKey.objects.select_for_update(skip_locked=True)
+                .select_related("child")
+                .filter(wrapped__isnull=False)
+                .exclude(master_key_id=current)[:batch_size]
+            )
+            if not batch:
+                return rotated
+            for record in batch:
+                owner = record.child.public_id.bytes
+                data_key = crypto.unwrap(record.master_key_id, bytes(record.wrapped or b""), owner=owner)
+                record.master_key_id, record.wrapped = crypto.wrap(data_key, owner=owner)
+                record.save(update_fields=["master_key_id", "wrapped"])
+            rotated += len(batch)
+
+
+@transaction.atomic
+def document_attach(
+    *, actor: User, case: Case, kind: str, filename: str, content: bytes, content_type: str, no_abuse_images: bool
+) -> Document:
+    """Attach a file, sealed with the child's key; the uploader declares it holds no image of abuse."""
+    if not case_may_act(actor=actor, case=case):
+        raise Http404
+    if not no_abuse_images:
+        raise ValidationError(
+            {"no_abuse_images": _("Images of abuse are never uploaded: record the police evidence reference instead.")}
+        )
+    child = case.child
+    key = vault.data_key(child)
+    storage_name = secrets.token_hex(16)
+    document = Document(
+        case=case,
+        kind=kind,
+        content_type=content_type[:100],
+        size=len(content),
+        storage_name=storage_name,
+        no_abuse_images=True,
+        uploaded_by=actor,
+    )
+    document.filename = vault.seal(child, key, Document, "filename", filename)
+    document.full_clean(exclude=["case", "uploaded_by"])
+    document.save()
+    sealed = vault.seal_bytes(child, key, f"document:{storage_name}", content)
+    default_storage.save(f"documents/{storage_name}", ContentFile(sealed))
+    return document
+
+
+@dataclass(frozen=True)
+class OpenedDocument:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def document_open(*, actor: User, document_id: int, channel: str) -> OpenedDocument:
+    """A document of a case the actor may see, its read logged; otherwise 404."""
+    document = (
+        Document.objects.filter(pk=document_id, case__in=case_list(actor=actor)).select_related("case__child").first()
+    )
+    if document is None:
+        record_access_log(actor=actor, case=None, action=f"document:{document_id}", channel=channel, allowed=False)
+        raise Http404
+    record_access_log(actor=actor, case=document.case, action=f"document:{document_id}", channel=channel, allowed=True)
+    child = document.case.child
+    key = vault.data_key(child)
+    with default_storage.open(f"documents/{document.storage_name}", "rb") as handle:
+        content = vault.open_bytes(child, key, f"document:{document.storage_name}", handle.read())
+    filename = vault.open_sealed(child, key, Document, "filename", document.filename)
+    return OpenedDocument(filename=filename, content_type=document.content_type, content=content)
+
+
+def identity_as_dict(identity: ChildIdentity) -> dict[str, Any]:
+    return asdict(identity)

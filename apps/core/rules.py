@@ -1,0 +1,197 @@
+"""The one exception for broken rules, and the catalogue of rule codes.
+
+Every code is one of docs/domain.md's, or a `PARENT.DETAIL` refinement of one; a test holds
+the catalogue against the domain guide. A refusal carries every violation found, so a
+caseworker sees everything still missing at once. Messages are lazily translated and take
+their parameters from the violation's facts.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    message: Promise
+
+    @property
+    def parent(self) -> str:
+        return self.code.split(".", 1)[0]
+
+
+def _rules(*rules: tuple[str, Promise]) -> dict[str, Rule]:
+    return {code: Rule(code, message) for code, message in rules}
+
+
+CATALOGUE: dict[str, Rule] = _rules(
+    # R1 — guardian appointment
+    ("GUARDIAN_REQUIRED", _("A representative or guardian must be active before %(action)s.")),
+    ("GUARDIAN_OVERDUE", _("The %(appointment)s for this child is overdue since %(due)s.")),
+    ("GUARDIAN_NOT_ELIGIBLE", _("This person cannot be appointed guardian.")),
+    ("GUARDIAN_NOT_ELIGIBLE.NOT_QUALIFIED", _("The guardian's training is not recorded.")),
+    ("GUARDIAN_NOT_ELIGIBLE.NOT_INDEPENDENT",
+     _("The guardian works for %(agency)s, which is not independent of the child's case.")),
+    ("GUARDIAN_NOT_ELIGIBLE.RECORD_CHECK_EXPIRED", _("The guardian's criminal-record check is missing or out of date.")),
+    ("GUARDIAN_NOT_ELIGIBLE.CASELOAD_FULL",
+     _("The guardian already has %(wards)s wards (limit %(cap)s); a supervisor may exceed it with a reason.")),
+    ("GUARDIAN_HANDOVER_GAP", _("The new guardian's appointment must start no later than the old one ends.")),
+    ("GUARDIAN_OPINION_REQUIRED", _("The guardian's opinion must be recorded before %(action)s.")),
+    # R2 — presumption of minority
+    ("PRESUMED_MINOR", _("This person is presumed to be a child until their age is settled; %(action)s is refused.")),
+    ("AGE_ASSESSMENT_NOT_ALLOWED", _("An age assessment cannot be opened yet.")),
+    ("AGE_ASSESSMENT_NOT_ALLOWED.NO_LAST_RESORT_REASON",
+     _("Record why documents and interviews could not settle the age.")),
+    ("AGE_ASSESSMENT_NOT_ALLOWED.NO_GUARDIAN", _("An active representative or guardian must oversee the assessment.")),
+    ("AGE_ASSESSMENT_NOT_ALLOWED.NO_INFORMED_CONSENT",
+     _("The child's informed consent, in a language they understand, is not recorded.")),
+    ("AGE_ASSESSMENT_NOT_ALLOWED.TOO_FEW_PROFESSIONALS",
+     _("At least two professionals of different disciplines must carry out the assessment.")),
+    ("AGE_ASSESSMENT_NOT_ALLOWED.NO_DISABILITY_ADAPTATION",
+     _("Record how the assessment is adapted to the child's disability.")),
+    ("AGE_ASSESSMENT_NOT_ALLOWED.MEDICAL_BEFORE_PSYCHOSOCIAL",
+     _("A medical method may be added only after an inconclusive psycho-social assessment.")),
+    ("AGE_ASSESSMENT_NOT_ALLOWED.PROHIBITED_METHOD", _("Genital or nude examination is never part of an assessment.")),
+    # R3 — never detained, never punished
+    ("NEVER_DETAIN", _("A child is never placed in detention; record a held event instead.")),
+    ("NON_PUNISHMENT", _("The child faces charges for acts that may result from being trafficked.")),
+    ("PLACEMENT_JUSTIFICATION_REQUIRED", _("A shelter or institution needs a written justification.")),
+    ("PLACEMENT_JUSTIFICATION_REQUIRED.SIBLINGS_SEPARATED",
+     _("Siblings stay together unless a best-interests decision says otherwise.")),
+    # R4 — return and release only when safe
+    ("RETURN_REQUIRES_BID", _("An approved best-interests determination must recommend this move.")),
+    ("RETURN_REQUIRES_BID.NOT_APPROVED", _("The best-interests determination is not approved yet.")),
+    ("RETURN_REQUIRES_BID.DOES_NOT_RECOMMEND", _("The best-interests determination does not recommend this move.")),
+    ("RETURN_REQUIRES_RISK_ASSESSMENT", _("A completed risk and security assessment must find the move safe.")),
+    ("RETURN_REQUIRES_RISK_ASSESSMENT.EXPIRED", _("The risk and security assessment is older than %(days)s days.")),
+    ("RETURN_REQUIRES_RISK_ASSESSMENT.NOT_SAFE", _("The risk and security assessment does not find the move safe.")),
+    ("RETURN_REQUIRES_REINTEGRATION_PLAN", _("A reintegration plan is required.")),
+    ("RETURN_REQUIRES_REINTEGRATION_PLAN.NO_RECEIVING_AGENCY", _("Name the receiving agency.")),
+    ("RETURN_REQUIRES_REINTEGRATION_PLAN.NO_CAREGIVER",
+     _("Name a caregiver who has agreed and is able to care for the child.")),
+    ("RETURN_REQUIRES_REINTEGRATION_PLAN.SERVICES_UNCONFIRMED",
+     _("Confirm that the services the child needs are available before departure.")),
+    ("RETURN_REQUIRES_REINTEGRATION_PLAN.NO_ESCORT", _("Name an escort.")),
+    ("RETURN_REQUIRES_REINTEGRATION_PLAN.NO_STATE_CONSULTATION",
+     _("Record the receiving state's consultation for a placement abroad.")),
+    ("RETURN_REQUIRES_CHILD_VIEWS", _("The child's views and the guardian's consent are required.")),
+    ("RETURN_REQUIRES_CHILD_VIEWS.NO_VIEWS", _("Record the child's views on the move.")),
+    ("RETURN_REQUIRES_CHILD_VIEWS.NO_GUARDIAN_CONSENT", _("Record the guardian's consent to the move.")),
+    ("RETURN_REQUIRES_CHILD_VIEWS.OBJECTION_NOT_ADDRESSED",
+     _("The child objects: the determination must say why the move is still in their best interests, and the child "
+       "must be told how to appeal.")),
+    ("RETURN_BLOCKED_PROTECTION_CLAIM", _("The child may not be returned while protection is claimed or needed.")),
+    ("RETURN_BLOCKED_PROTECTION_CLAIM.ASYLUM_PENDING", _("An asylum or international-protection claim is pending.")),
+    ("RETURN_BLOCKED_PROTECTION_CLAIM.REFUGEE_STATUS", _("The child has refugee status.")),
+    ("RETURN_BLOCKED_PROTECTION_CLAIM.RISK_OF_SERIOUS_HARM", _("A real risk of serious harm on return was found.")),
+    ("RELEASE_REQUIRES_VERIFICATION", _("A release to an adult needs their verification first.")),
+    ("RELEASE_REQUIRES_VERIFICATION.IDENTITY", _("Verify the adult's identity.")),
+    ("RELEASE_REQUIRES_VERIFICATION.RELATIONSHIP", _("Verify the adult's relationship to the child.")),
+    ("RELEASE_REQUIRES_VERIFICATION.FAMILY_ASSESSMENT",
+     _("Complete a family assessment that covers any links to the exploitation.")),
+    ("RELEASE_REQUIRES_VERIFICATION.GUARDIAN_OPINION", _("Record the guardian's opinion on the release.")),
+    # R5 — support is unconditional
+    ("SERVICES_UNCONDITIONAL", _("Services never depend on the child's cooperation with an investigation.")),
+    # R6 — informed and heard
+    ("CHILD_VIEWS_REQUIRED",
+     _("Record the child's views on %(decision)s, or why they could not be heard and what was tried.")),
+    ("CHILD_VIEWS_REQUIRED.AGE_IS_NOT_A_REASON", _("Age alone is never a reason not to hear a child.")),
+    # R7 — best interests decide
+    ("BID_REQUIRED", _("A best-interests determination is required before %(action)s.")),
+    ("BID_REQUIRED.PANEL_TOO_SMALL", _("A panel needs at least three members from at least two disciplines.")),
+    ("BID_REQUIRED.NO_CONFIDENTIALITY_UNDERTAKING",
+     _("Every panel member needs a confidentiality undertaking on file.")),
+    ("BID_REQUIRED.APPROVER_ON_PANEL", _("The approving supervisor must not have sat on the panel.")),
+    ("BID_REQUIRED.ALREADY_DECIDED", _("A decided determination is never edited; open a review instead.")),
+    # R8 — privacy and need to know
+    ("SHARING_NOT_ALLOWED", _("This information may not be shared.")),
+    ("SHARING_NOT_ALLOWED.NO_LEGAL_BASIS", _("Record the legal basis and purpose of the referral.")),
+    ("SHARING_NOT_ALLOWED.SECTION_NOT_SHARED", _("The referral does not share the %(section)s section.")),
+    ("SHARING_NOT_ALLOWED.COUNTRY_OF_ORIGIN",
+     _("Nothing is sent to the authorities of the child's country of origin while protection is claimed or "
+       "contact could endanger the child or family.")),
+    ("SHARING_NOT_ALLOWED.REFERRAL_NOT_ACTIVE", _("The referral is no longer active.")),
+    ("SHARING_NOT_ALLOWED.BULK_EXPORT_UNAPPROVED", _("A bulk export of identifiable data needs a second person's approval.")),
+)  # fmt: skip
+
+
+class _Facts(dict[str, Any]):
+    """Missing parameters render as a visible placeholder, never as a crash."""
+
+    def __missing__(self, key: str) -> str:
+        return f"[{key}]"
+
+
+@dataclass(frozen=True)
+class Violation:
+    code: str
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.code not in CATALOGUE:
+            raise KeyError(f"{self.code} is not in the rule catalogue")
+
+    @property
+    def rule(self) -> Rule:
+        return CATALOGUE[self.code]
+
+    @property
+    def message(self) -> str:
+        """The rule's message in the active language, with the facts filled in."""
+        return str(self.rule.message) % _Facts({k: str(v) for k, v in self.facts.items()})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "facts": {k: str(v) for k, v in self.facts.items()}}
+
+
+class RuleViolation(Exception):
+    """An action refused by one or more of the domain's rules."""
+
+    def __init__(self, violations: Iterable[Violation]) -> None:
+        self.violations = tuple(violations)
+        if not self.violations:
+            raise ValueError("a RuleViolation needs at least one violation")
+        super().__init__("; ".join(v.code for v in self.violations))
+
+    @property
+    def code(self) -> str:
+        return self.violations[0].code
+
+    @property
+    def codes(self) -> list[str]:
+        return [v.code for v in self.violations]
+
+    @property
+    def messages(self) -> list[str]:
+        return [v.message for v in self.violations]
+
+
+class Violations:
+    """Collects every violation a guard finds, then refuses once with all of them."""
+
+    def __init__(self) -> None:
+        self._found: list[Violation] = []
+
+    def add(self, code: str, **facts: Any) -> None:
+        self._found.append(Violation(code, facts))
+
+    def check(self, condition: bool, code: str, **facts: Any) -> None:
+        """Record `code` unless `condition` holds."""
+        if not condition:
+            self.add(code, **facts)
+
+    def __bool__(self) -> bool:
+        return bool(self._found)
+
+    def raise_if_any(self) -> None:
+        if self._found:
+            raise RuleViolation(self._found)
+
+
+def refuse(code: str, **facts: Any) -> RuleViolation:
+    """One-violation refusal: `raise refuse("NEVER_DETAIN", type=...)`."""
+    return RuleViolation([Violation(code, facts)])

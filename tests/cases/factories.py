@@ -1,0 +1,30 @@
+from datetime import date
+
+from apps.accounts.models import Role
+from apps.cases.services import ChildIdentity, case_register
+from tests.accounts.factories import AgencyFactory, MembershipFactory, TeamFactory
+
+DEFAULT_CASE = {"identification_method": "police", "scope": "transnational", "exploitation_forms": ["ForcedBegging"]}
+
+
+def caseworker_in(agency=None, team=None):
+    agency = agency or (team.agency if team else AgencyFactory())
+    return MembershipFactory(role=Role.CASEWORKER, agency=agency, team=team).user
+
+
+def supervisor_in(agency):
+    return MembershipFactory(role=Role.SUPERVISOR, agency=agency).user
+
+
+def register(actor=None, agency=None, *, given="Aïcha", family="Benali", aliases=(), birth=date(2011, 5, 4), **case):
+    if actor is None:
+        agency = agency or AgencyFactory()
+        actor = caseworker_in(agency, TeamFactory(agency=agency))
+    agency = agency or actor.memberships.first().agency
+    identity = ChildIdentity(given_names=given, family_names=family, aliases=tuple(aliases), birth_date=birth,
+                             address="Rua das Flores 12, Alvora", contacts="+351 900 000 000")
+    facts = {**DEFAULT_CASE, **{k: v for k, v in case.items() if k not in {"child_facts"}}}
+    return case_register(
+        actor=actor, agency=agency, identity=identity,
+        child_facts=case.get("child_facts", {"unaccompanied": True, "nationalities": ["MA"]}), case_facts=facts,
+    )
