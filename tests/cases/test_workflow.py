@@ -78,9 +78,10 @@ def test_a_raw_update_that_skips_a_state_is_refused_by_the_database():
 )
 def test_no_session_setting_switches_the_guard_off(setting):
     case = register().case
-    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(setting)
-        cursor.execute("UPDATE cases_case SET state = 'closed' WHERE id = %s", [case.pk])
+        with pytest.raises(IntegrityError), transaction.atomic():
+            cursor.execute("UPDATE cases_case SET state = 'closed' WHERE id = %s", [case.pk])
 
 
 def test_a_case_cannot_be_inserted_in_a_later_state():
