@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("accounts/", include("apps.accounts.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("cases/", include("apps.cases.urls")),
     path("admin/", admin.site.urls),
     path("", core_views.home, name="home"),
 ]

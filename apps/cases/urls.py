@@ -1,0 +1,8 @@
+from django.urls import path
+
+from apps.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("documents/<int:document_id>/", views.document_download, name="document_download"),
+]
