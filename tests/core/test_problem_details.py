@@ -21,7 +21,7 @@ def _violations():
 def test_a_rule_violation_lists_every_violation_with_its_code():
     response = problem_details_handler(_violations(), {})
     assert response.status_code == 422
-    assert response["Content-Type"] == "application/problem+json"
+    assert response.content_type == "application/problem+json"
     assert response.data["code"] == "RETURN_REQUIRES_BID"
     assert [v["code"] for v in response.data["violations"]] == [
         "RETURN_REQUIRES_BID",
