@@ -58,3 +58,20 @@ def case_may_act(*, actor: User, case: Case) -> bool:
 
 def agency_roles(*, actor: User, agency_id: int) -> set[str]:
     return set(Membership.objects.active().filter(user=actor, agency_id=agency_id).values_list("role", flat=True))
+
+
+def case_search(*, actor: User, name: str, birth_year: int | None = None, limit: int = 50) -> list[tuple[Case, float]]:
+    """Cases the actor may see whose child's name or alias resembles `name`, best first.
+
+    Only keyed hashes are compared; nothing is decrypted to search.
+    """
+    from apps.cases.search import SEARCH_THRESHOLD, score_candidates
+
+    scores = score_candidates(names=[name], birth_year=birth_year)
+    wanted = {child_id: score for child_id, score in scores.items() if score >= SEARCH_THRESHOLD}
+    if not wanted:
+        return []
+    found = case_list(actor=actor).filter(child_id__in=wanted)
+    return sorted(((case, wanted[case.child_id]) for case in found), key=lambda pair: (-pair[1], pair[0].reference))[
+        :limit
+    ]

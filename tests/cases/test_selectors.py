@@ -7,7 +7,7 @@ from django.utils import timezone
 from apps.accounts import services as accounts
 from apps.accounts.models import Role
 from apps.audit.models import RecordAccess
-from apps.cases.selectors import case_get, case_list, child_list
+from apps.cases.selectors import case_get, case_list, case_search, child_list
 from tests.accounts.factories import AgencyFactory, MembershipFactory, TeamFactory, UserFactory
 from tests.cases.factories import caseworker_in, register, supervisor_in
 
@@ -100,3 +100,17 @@ def test_the_list_costs_one_query_whatever_its_length(world, django_assert_num_q
     with django_assert_num_queries(1):
         rows = [(c.reference, c.owning_agency.name, c.assigned_caseworker.email) for c in case_list(actor=world["ana"])]
     assert len(rows) == 6
+
+
+def test_a_caseworker_finds_a_child_by_a_spelling_variant(world):
+    found = [case for case, _ in case_search(actor=world["ana"], name="Aicha")]
+    assert found == [world["case"]]
+
+
+def test_search_never_reaches_beyond_sight(world):
+    outsider = caseworker_in(AgencyFactory())
+    assert case_search(actor=outsider, name="Aïcha Benali") == []
+
+
+def test_an_unrelated_name_finds_nothing(world):
+    assert case_search(actor=world["ana"], name="Pedro Gonçalves") == []
