@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed as FsmRefused
 
-from apps.accounts.models import Agency, Role, User
+from apps.accounts.models import Agency, Role, Team, User
 from apps.audit.services import record_access_log
 from apps.cases import search, vault
 from apps.cases.models import Case, CaseTransition, Child, ChildKey, Document, PossibleDuplicateNotice
@@ -257,7 +257,10 @@ def case_details_update(
     facts, sealed = dict(facts or {}), dict(sealed or {})
     _unknown(facts, CASE_FACTS - {"identified_at"}, "case")
     _unknown(sealed, CASE_SEALED, "sealed case")
+    _unknown(facts, CASE_FACTS - {"identified_at", "team", "assigned_caseworker"}, "case (use case_assign)")
     current = _fresh_for_change(actor=actor, case=case, expected_version=expected_version)
+    if not facts and not sealed:
+        return current  # nothing to change: not a conflict
     for name, value in facts.items():
         setattr(current, name, value)
     current.full_clean(exclude=["reference", "child", "registered_by", "owning_agency", "state"])
@@ -266,6 +269,45 @@ def case_details_update(
         key = vault.data_key(current.child)
         values |= {c: vault.seal(current.child, key, Case, c, v) for c, v in sealed.items()}
     return _write_if_current(current, expected_version, **values)
+
+
+@transaction.atomic
+def case_assign(*, actor: User, case: Case, expected_version: int, team: Team | None, caseworker: User | None) -> Case:
+    """Give the case to a team and/or a caseworker of its own agency (supervisors only)."""
+    current = _fresh_for_change(actor=actor, case=case, expected_version=expected_version)
+    if Role.SUPERVISOR not in agency_roles(actor=actor, agency_id=current.owning_agency_id):
+        raise PermissionDenied(_("Only a supervisor of the agency assigns its cases."))
+    if team is not None and team.agency_id != current.owning_agency_id:
+        raise ValidationError({"team": _("The team belongs to another agency.")})
+    if caseworker is not None and Role.CASEWORKER not in agency_roles(
+        actor=caseworker, agency_id=current.owning_agency_id
+    ):
+        raise ValidationError({"assigned_caseworker": _("This person is not a caseworker of the agency.")})
+    return _write_if_current(current, expected_version, team=team, assigned_caseworker=caseworker)
+
+
+@transaction.atomic
+def child_facts_update(*, actor: User, case: Case, facts: Mapping[str, Any]) -> Child:
+    """Change the child's plain facts (sex, nationalities, unaccompanied, ...)."""
+    _unknown(facts, CHILD_FACTS, "child")
+    if not case_may_act(actor=actor, case=case):
+        raise Http404
+    child = Child.objects.select_for_update().get(pk=case.child_id)
+    for name, value in facts.items():
+        setattr(child, name, value)
+    child.full_clean(exclude=vault.sealed_columns(Child))
+    child.save(update_fields=list(facts))
+    return child
+
+
+@transaction.atomic
+def duplicate_notice_resolve(*, actor: User, notice: PossibleDuplicateNotice, at: datetime | None = None) -> None:
+    """A supervisor of the agency the notice was addressed to has dealt with it."""
+    if Role.SUPERVISOR not in agency_roles(actor=actor, agency_id=notice.agency_id):
+        raise Http404
+    PossibleDuplicateNotice.objects.filter(pk=notice.pk, resolved_at__isnull=True).update(
+        resolved_at=at or timezone.now()
+    )
 
 
 @transaction.atomic

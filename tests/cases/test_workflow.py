@@ -200,3 +200,8 @@ def test_two_connections_at_a_barrier_move_one_case_once():
     assert case.state == "protection"
     assert case.version == 2
     assert case.transitions.filter(name="start_protection").count() == 1, "nothing half-written"
+
+
+def test_an_update_with_nothing_to_change_is_no_conflict():
+    case = register().case
+    assert case_details_update(actor=case.registered_by, case=case, expected_version=case.version).pk == case.pk

@@ -1,5 +1,7 @@
 """Ground rules every page keeps: sign-in required, and error pages that reveal nothing."""
 
+import re
+
 import pytest
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -34,7 +36,7 @@ def _named_routes(resolver: URLResolver, prefix: str = "") -> list[tuple[str, st
 
 
 def _example_path(route: str) -> str:
-    path = route.replace("<uidb64>", "MQ").replace("<token>", "set-password")
+    path = re.sub(r"<int:\w+>", "1", route).replace("<uidb64>", "MQ").replace("<token>", "set-password")
     return "/" + path.lstrip("^").rstrip("$")
 
 

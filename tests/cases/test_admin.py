@@ -1,0 +1,454 @@
+from datetime import date
+
+import pytest
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.accounts.models import Role
+from apps.audit.models import RecordAccess
+from apps.cases import services
+from apps.cases.models import Case, CaseTransition, Child
+from apps.core.rules import RuleViolation, Violation
+from tests.accounts.factories import AgencyFactory, MembershipFactory, TeamFactory, UserFactory
+from tests.cases.factories import register
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:cases_case_changelist"
+
+
+def _staff(user):
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+def _staff_with_role(role, agency, team=None):
+    return _staff(MembershipFactory(role=role, agency=agency, team=team).user)
+
+
+def _change_url(case):
+    return reverse("admin:cases_case_change", args=[case.pk])
+
+
+def _messages(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def _details(case, **changes):
+    """The change form as the browser posts it, with `changes` applied."""
+    data = {
+        "expected_version": case.version,
+        "identification_method": case.identification_method,
+        "identification_status": case.identification_status,
+        "scope": case.scope,
+        "risk_level": case.risk_level,
+        "exploitation_forms": case.exploitation_forms,
+        "control_methods": case.control_methods,
+        "recruitment_methods": case.recruitment_methods,
+        "technology_uses": case.technology_uses,
+        "relationship_to_trafficker": case.relationship_to_trafficker,
+        "police_evidence_reference": case.police_evidence_reference,
+        "reflection_period_start": "",
+        "reflection_period_end": "",
+    }
+    for prefix, count in (("transitions", case.transitions.count()), ("documents", case.documents.count())):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": count,
+            f"{prefix}-INITIAL_FORMS": count,
+            f"{prefix}-MIN_NUM_FORMS": 0,
+            f"{prefix}-MAX_NUM_FORMS": 1000,
+        }
+    return data | changes
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory(name="Alvora Child Protection")
+
+
+@pytest.fixture
+def team(agency):
+    return TeamFactory(agency=agency)
+
+
+@pytest.fixture
+def caseworker(agency, team):
+    return _staff_with_role(Role.CASEWORKER, agency, team)
+
+
+@pytest.fixture
+def case(caseworker, agency):
+    return register(actor=caseworker, agency=agency).case
+
+
+@pytest.fixture
+def caseworker_client(client, caseworker):
+    client.force_login(caseworker)
+    return client
+
+
+def _transition(client, case, transition, *, reason="Placed in a shelter"):
+    return client.post(
+        reverse(CHANGELIST),
+        {
+            "action": f"transition_{transition}",
+            "_selected_action": [case.pk],
+            f"version_{case.pk}": case.version,
+            "confirm": "yes",
+            "reason": reason,
+        },
+    )
+
+
+# --- Who sees what ----------------------------------------------------------------------------
+
+
+def test_a_superuser_without_a_case_role_cannot_open_the_cases_admin(client, case):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(reverse(CHANGELIST)).status_code == 403
+    assert client.get(_change_url(case)).status_code == 404
+
+
+def test_superuser_status_adds_nothing_to_a_caseworkers_scope(client, case):
+    other_agency = AgencyFactory()
+    superuser = _staff_with_role(Role.CASEWORKER, other_agency)
+    superuser.is_superuser = True
+    superuser.save(update_fields=["is_superuser"])
+    client.force_login(superuser)
+
+    response = client.get(reverse(CHANGELIST))
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
+    assert case.reference not in response.content.decode()
+    assert client.get(_change_url(case)).status_code == 404
+
+
+def test_staff_without_a_case_role_cannot_open_the_cases_admin(client, case):
+    client.force_login(_staff(MembershipFactory(role=Role.ANALYST, agency=case.owning_agency).user))
+    assert client.get(reverse(CHANGELIST)).status_code == 403
+
+
+def test_a_caseworker_sees_exactly_the_cases_visible_to_them(caseworker_client, case, agency):
+    colleague_case = register(actor=MembershipFactory(role=Role.CASEWORKER, agency=agency).user, agency=agency).case
+    other_agency_case = register(given="Other", family="Child").case
+
+    response = caseworker_client.get(reverse(CHANGELIST))
+
+    assert response.status_code == 200
+    assert [c.pk for c in response.context["cl"].result_list] == [case.pk]
+    assert caseworker_client.get(_change_url(colleague_case)).status_code == 404
+    assert caseworker_client.get(_change_url(other_agency_case)).status_code == 404
+
+
+def test_a_supervisor_sees_every_case_of_their_agency(client, case, agency):
+    colleague_case = register(actor=MembershipFactory(role=Role.CASEWORKER, agency=agency).user, agency=agency).case
+    register(given="Other", family="Child")
+    client.force_login(_staff_with_role(Role.SUPERVISOR, agency))
+
+    response = client.get(reverse(CHANGELIST))
+
+    assert {c.pk for c in response.context["cl"].result_list} == {case.pk, colleague_case.pk}
+
+
+def test_the_case_page_shows_sealed_values_and_logs_the_read(caseworker_client, caseworker, case):
+    response = caseworker_client.get(_change_url(case))
+
+    assert response.status_code == 200
+    assert "Aïcha Benali" in response.content.decode()
+    assert RecordAccess.objects.filter(
+        actor=caseworker, case=case, channel="admin", allowed=True, action="view"
+    ).exists()
+
+
+def test_opening_a_case_outside_the_scope_is_logged_as_denied(caseworker_client, caseworker):
+    hidden = register(given="Other", family="Child").case
+    assert caseworker_client.get(_change_url(hidden)).status_code == 404
+    assert RecordAccess.objects.filter(actor=caseworker, case=hidden, channel="admin", allowed=False).exists()
+
+
+def test_a_save_to_a_case_outside_the_scope_is_a_404_logged_as_denied(caseworker_client, caseworker):
+    hidden = register(given="Other", family="Child").case
+    response = caseworker_client.post(_change_url(hidden), _details(hidden, risk_level="low"))
+    assert response.status_code == 404
+    assert Case.objects.get(pk=hidden.pk).risk_level == "high"
+    assert RecordAccess.objects.filter(actor=caseworker, case=hidden, channel="admin", allowed=False).exists()
+
+
+def test_the_changelist_costs_the_same_queries_for_one_case_or_ten(client, agency, team, django_assert_max_num_queries):
+    caseworker = MembershipFactory(role=Role.CASEWORKER, agency=agency, team=team).user
+    register(actor=caseworker, agency=agency, given="Child0")
+    client.force_login(_staff_with_role(Role.SUPERVISOR, agency))
+    client.get(reverse(CHANGELIST))  # the first page after signing in also settles the session
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse(CHANGELIST))
+    for n in range(1, 10):
+        register(actor=caseworker, agency=agency, given=f"Child{n}", family=f"Family{n}")
+
+    with CaptureQueriesContext(connection) as ten:
+        response = client.get(reverse(CHANGELIST))
+
+    assert len(response.context["cl"].result_list) == 10
+    assert len(ten) == len(one), "\n".join(q["sql"][:300] for q in ten.captured_queries)
+    with django_assert_max_num_queries(20):  # room for other apps' entries in the admin sidebar
+        client.get(reverse(CHANGELIST))
+
+
+# --- Workflow moves ---------------------------------------------------------------------------
+
+
+def test_every_workflow_move_is_an_action_and_bulk_delete_is_not(caseworker_client, case):
+    response = caseworker_client.get(reverse(CHANGELIST))
+    choices = dict(response.context["action_form"].fields["action"].choices)
+    assert "transition_start_protection" in choices
+    assert "transition_close" in choices
+    assert "delete_selected" not in choices
+
+
+def test_a_move_asks_for_a_reason_before_anything_changes(caseworker_client, case):
+    response = caseworker_client.post(
+        reverse(CHANGELIST),
+        {"action": "transition_start_protection", "_selected_action": [case.pk], "index": 0},
+    )
+    assert response.status_code == 200
+    assert "reason" in response.context["form"].fields
+    assert case.reference in response.content.decode()
+    assert Case.objects.get(pk=case.pk).state == "registered"
+
+
+def test_a_move_without_a_reason_is_asked_again(caseworker_client, case):
+    response = _transition(caseworker_client, case, "start_protection", reason="")
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
+    assert Case.objects.get(pk=case.pk).state == "registered"
+
+
+def test_a_move_goes_through_the_service_and_records_who_and_why(caseworker_client, caseworker, case):
+    response = _transition(caseworker_client, case, "start_protection")
+
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).state == "protection"
+    step = CaseTransition.objects.filter(case=case).latest("pk")
+    assert (step.name, step.from_state, step.to_state) == ("start_protection", "registered", "protection")
+    assert step.actor == caseworker
+    assert step.reason == "Placed in a shelter"
+    assert f"{case.reference} moved to “Protection”." in _messages(response)
+
+
+def test_a_move_the_workflow_lacks_shows_an_error_and_changes_nothing(caseworker_client, case):
+    steps = CaseTransition.objects.filter(case=case).count()
+
+    response = _transition(caseworker_client, case, "close")
+
+    assert response.status_code == 302
+    [message] = _messages(response)
+    assert message.startswith(case.reference)
+    assert "is not possible" in message
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.state, fresh.version) == ("registered", case.version)
+    assert CaseTransition.objects.filter(case=case).count() == steps
+
+
+def test_a_case_moved_since_the_confirmation_page_is_refused(caseworker_client, caseworker, case):
+    services.case_transition(
+        actor=caseworker, case=case, transition="start_protection", expected_version=case.version, reason="first"
+    )
+    response = _transition(caseworker_client, case, "start_assessment")  # posts the version seen before
+    assert "was changed by someone else" in _messages(response)[0]
+    assert Case.objects.get(pk=case.pk).state == "protection"
+
+
+def test_one_refused_move_leaves_the_other_cases_moving(caseworker_client, caseworker, agency, case):
+    moved_already = register(actor=caseworker, agency=agency, given="Second", family="Child").case
+    moved_already = services.case_transition(
+        actor=caseworker, case=moved_already, transition="start_protection", expected_version=1, reason="first"
+    )
+    response = caseworker_client.post(
+        reverse(CHANGELIST),
+        {
+            "action": "transition_start_protection",
+            "_selected_action": [case.pk, moved_already.pk],
+            "confirm": "yes",
+            "reason": "Placed",
+        },
+    )
+    messages = _messages(response)
+    assert Case.objects.get(pk=case.pk).state == "protection"
+    assert any(m.startswith(moved_already.reference) and "is not possible" in m for m in messages)
+
+
+def test_every_violation_of_a_refused_move_is_shown(caseworker_client, case, monkeypatch):
+    def refuse(**kwargs):
+        raise RuleViolation(
+            [Violation("GUARDIAN_REQUIRED", {"action": "the move"}), Violation("BID_REQUIRED", {"action": "it"})]
+        )
+
+    monkeypatch.setattr(services, "case_transition", refuse)
+
+    response = _transition(caseworker_client, case, "start_protection")
+
+    assert _messages(response) == [
+        f"{case.reference}: A representative or guardian must be active before the move.",
+        f"{case.reference}: A best-interests determination is required before it.",
+    ]
+    assert Case.objects.get(pk=case.pk).state == "registered"
+
+
+# --- Editing and deleting ---------------------------------------------------------------------
+
+
+def test_state_and_other_rule_bearing_fields_are_read_only(caseworker_client, case):
+    form = caseworker_client.get(_change_url(case)).context["adminform"].form
+    assert {"state", "version", "reference", "owning_agency", "child", "registered_by"}.isdisjoint(form.fields)
+    assert "risk_level" in form.fields
+
+
+def test_details_are_saved_through_the_service(caseworker_client, case):
+    response = caseworker_client.post(_change_url(case), _details(case, risk_level="critical", state="closed"))
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.risk_level, fresh.state) == ("critical", "registered")
+    assert fresh.version == case.version + 1
+
+
+def test_a_stale_edit_is_refused_with_the_message_and_changes_nothing(caseworker_client, caseworker, case):
+    services.case_details_update(
+        actor=caseworker, case=case, expected_version=case.version, facts={"scope": "internal"}
+    )
+
+    response = caseworker_client.post(_change_url(case), _details(case, risk_level="low"))
+
+    assert response.status_code == 302
+    [message] = _messages(response)
+    assert f"{case.reference} was changed by someone else (version {case.version + 1}" in message
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.risk_level, fresh.scope, fresh.version) == ("high", "internal", case.version + 1)
+
+
+def test_a_rule_violation_on_save_is_shown_as_form_errors(caseworker_client, case, monkeypatch):
+    def refuse(**kwargs):
+        raise RuleViolation([Violation("SHARING_NOT_ALLOWED.NO_LEGAL_BASIS"), Violation("BID_REQUIRED", {})])
+
+    monkeypatch.setattr(services, "case_details_update", refuse)
+
+    response = caseworker_client.post(_change_url(case), _details(case, risk_level="low"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "Record the legal basis and purpose of the referral.",
+        "A best-interests determination is required before [action].",
+    ]
+    assert Case.objects.get(pk=case.pk).risk_level == "high"
+
+
+def test_a_case_cannot_be_deleted(caseworker_client, case):
+    response = caseworker_client.post(reverse("admin:cases_case_delete", args=[case.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert Case.objects.filter(pk=case.pk).exists()
+
+
+# --- Registering ------------------------------------------------------------------------------
+
+
+def _registration(agency, **changes):
+    return {
+        "agency": agency.pk,
+        "given_names": "Zainab",
+        "family_names": "Okafor",
+        "aliases": "Zee, Zaina",
+        "birth_date": "2012-03-01",
+        "birth_date_basis": "claimed",
+        "sex": "female",
+        "nationalities": "ng",
+        "country_of_origin": "ng",
+        "unaccompanied": "on",
+        "identification_method": "outreach",
+        "identification_status": "presumed",
+        "scope": "transnational",
+        "risk_level": "high",
+        "exploitation_forms": ["ForcedBegging", "ChildLabour"],
+        "relationship_to_trafficker": "NotKnown",
+        "protection_needs_text": "A safe place away from the street.",
+    } | changes
+
+
+def test_the_add_form_registers_through_the_service_and_seals_the_names(caseworker_client, caseworker, agency):
+    response = caseworker_client.post(reverse("admin:cases_case_add"), _registration(agency))
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.get(registered_by=caseworker)
+    assert (case.owning_agency, case.assigned_caseworker, case.state) == (agency, caseworker, "registered")
+    assert case.exploitation_forms == ["ForcedBegging", "ChildLabour"]
+    identity = services.child_identity(case.child)
+    assert (identity.given_names, identity.aliases, identity.birth_date) == (
+        "Zainab",
+        ("Zee", "Zaina"),
+        date(2012, 3, 1),
+    )
+    assert services.case_sealed_values(case)["protection_needs"] == "A safe place away from the street."
+    assert Child.objects.get(pk=case.child_id).nationalities == ["NG"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM cases_child WHERE id = %s", [case.child_id])
+        child_row = cursor.fetchone()
+        cursor.execute("SELECT * FROM cases_case WHERE id = %s", [case.pk])
+        case_row = cursor.fetchone()
+    stored = b"".join(bytes(v) if isinstance(v, memoryview | bytes) else str(v).encode() for v in child_row + case_row)
+    for plaintext in ("Zainab", "Okafor", "Zaina", "2012-03-01", "safe place"):
+        assert plaintext.encode() not in stored
+
+
+def test_the_add_form_offers_only_the_actors_case_agencies(caseworker_client, agency):
+    elsewhere = AgencyFactory(name="Somewhere Else")
+    MembershipFactory(role=Role.ANALYST, agency=AgencyFactory(name="Analysed Agency"))
+    response = caseworker_client.get(reverse("admin:cases_case_add"))
+    agencies = list(response.context["adminform"].form.fields["agency"].queryset)
+    assert agencies == [agency]
+
+    refused = caseworker_client.post(reverse("admin:cases_case_add"), _registration(elsewhere))
+    assert refused.status_code == 200
+    assert not Case.objects.exists()
+
+
+def test_a_registration_the_service_refuses_is_shown_on_its_field(caseworker_client, agency):
+    response = caseworker_client.post(
+        reverse("admin:cases_case_add"), _registration(agency, given_names="", aliases="")
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["given_names"] == [
+        "Record at least a first name or an alias, even a provisional one."
+    ]
+    assert not Case.objects.exists()
+
+
+def test_likely_duplicates_are_shown_as_a_warning_after_saving(caseworker_client, caseworker, agency):
+    known = register(actor=caseworker, agency=agency, given="Zainab", family="Okafor", birth=date(2012, 3, 1)).case
+
+    response = caseworker_client.post(reverse("admin:cases_case_add"), _registration(agency))
+
+    assert response.status_code == 302
+    assert any(known.reference in m and "may already be known" in m for m in _messages(response))
+
+
+# --- Possible duplicates told to another agency -----------------------------------------------
+
+
+def test_supervisors_of_the_agency_told_see_the_notice_and_no_one_else(client, caseworker, agency, case):
+    other_agency = AgencyFactory(name="Porto Outreach")
+    register(actor=MembershipFactory(role=Role.CASEWORKER, agency=other_agency).user, agency=other_agency)
+    url = reverse("admin:cases_possibleduplicatenotice_changelist")
+
+    client.force_login(_staff_with_role(Role.SUPERVISOR, agency))
+    response = client.get(url)
+    assert response.status_code == 200
+    [notice] = response.context["cl"].result_list
+    assert notice.existing_case == case
+    assert "Porto Outreach" in response.content.decode()
+
+    client.force_login(_staff_with_role(Role.SUPERVISOR, other_agency))
+    assert list(client.get(url).context["cl"].result_list) == []
+    client.force_login(caseworker)
+    assert client.get(url).status_code == 403
