@@ -3,11 +3,15 @@
 Who may open it: staff users who hold an active caseworker or supervisor membership.
 Superuser status and model permissions add nothing; every list and page is scoped by
 `case_visibility`, and a case outside it is a 404. Rule-bearing fields are read-only,
-details are saved through `case_details_update`, new cases go through `case_register`
-and workflow moves are admin actions that call `case_transition`. Nothing is deleted.
+details are saved through `case_details_update`, the team and caseworker through
+`case_assign` (supervisors of the owning agency), the child's facts and identity through
+`child_facts_update` and `child_identity_update`; new cases go through `case_register`,
+workflow moves are admin actions that call `case_transition`, and anonymising a child is
+an action that calls `child_anonymise` once the case reference is typed. Nothing is deleted.
 """
 
-from collections.abc import Callable, Iterable
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -16,29 +20,28 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers, widgets
 from django.contrib.admin.options import IS_POPUP_VAR, InlineModelAdmin
 from django.contrib.postgres.fields import ArrayField
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from apps.accounts.models import Agency, Role, User
+from apps.accounts.models import Agency, Membership, Role, Team, User
 from apps.accounts.selectors import membership_list_for_user
 from apps.audit.models import Channel
 from apps.audit.services import record_access_log
 from apps.cases import htcds, services
 from apps.cases.models import Case, CaseState, CaseTransition, Child, Document, PossibleDuplicateNotice
-from apps.cases.selectors import case_visibility
+from apps.cases.selectors import agency_roles, case_visibility
 from apps.cases.workflow import transitions
+from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
 from apps.core.crypto import KeyUnavailable
-from apps.core.errors import StaleRecord, TransitionNotAllowed
-from apps.core.rules import RuleViolation
 
 CASE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR)
 
 # The plain details `case_details_update` accepts from the admin. Team and assigned
-# caseworker decide who sees the case, so they stay read-only here.
+# caseworker decide who sees the case: they go through `case_assign` instead.
 DETAIL_FIELDS = (
     "identification_method",
     "identification_status",
@@ -53,7 +56,23 @@ DETAIL_FIELDS = (
     "relationship_to_trafficker",
     "police_evidence_reference",
 )
-CHILD_FACT_FIELDS = ("sex", "birth_date_basis", "nationalities", "country_of_origin", "unaccompanied", "separated")
+ASSIGNMENT_FIELDS = ("team", "assigned_caseworker")
+# The child's plain facts (`child_facts_update`) and the sealed identity the forms edit
+# (`child_identity_update`; the other sealed values are kept as they are).
+CHILD_FACT_FIELDS = (
+    "sex",
+    "birth_date_basis",
+    "nationalities",
+    "stateless",
+    "languages",
+    "country_of_origin",
+    "unaccompanied",
+    "separated",
+    "parents_implicated",
+    "parents_conflict_of_interest",
+)
+IDENTITY_FIELDS = ("given_names", "family_names", "aliases", "birth_date")
+NAME_REQUIRED = gettext_lazy("Record at least a first name or an alias, even a provisional one.")
 
 
 def _actor(request: HttpRequest) -> User:
@@ -76,84 +95,13 @@ def _case_roles(request: HttpRequest) -> set[str]:
     return cached
 
 
-# --- Refusals -----------------------------------------------------------------------------
-# What the services refuse with. On a form save a refusal becomes the form's errors; in an
-# action it becomes one error message per refusal, naming the record.
-FORM_REFUSALS = (RuleViolation, ValidationError)
-ACTION_REFUSALS = (RuleViolation, ValidationError, StaleRecord, TransitionNotAllowed, PermissionDenied)
-_REFUSAL = "_haven_refusal"
-
-
-def refusal_messages(refusal: Exception) -> list[str]:
-    """Every message a refusal carries: each violation of a RuleViolation, each error of a ValidationError."""
-    if isinstance(refusal, RuleViolation):
-        return refusal.messages
-    if isinstance(refusal, ValidationError):
-        return [str(m) for m in refusal.messages]
-    return [str(refusal)]
-
-
-def _refusal_errors(refusal: Exception) -> Iterable[tuple[str | None, str]]:
-    if isinstance(refusal, ValidationError) and hasattr(refusal, "error_dict"):
-        for name, errors in refusal.message_dict.items():
-            for message in errors:
-                yield (None if name == NON_FIELD_ERRORS else name), message
-        return
-    for message in refusal_messages(refusal):
-        yield None, message
-
-
-def _with_refusal(form_class: type[forms.ModelForm], refusal: Exception) -> type[forms.ModelForm]:  # type: ignore[type-arg]
-    """The same form, invalid with the refusal's messages (on their fields where they name one)."""
-
-    class Refused(form_class):  # type: ignore[valid-type,misc]
-        def clean(self) -> dict[str, Any]:
-            cleaned: dict[str, Any] = super().clean()
-            for name, message in _refusal_errors(refusal):
-                if name is None or name in self.fields:
-                    self.add_error(name, message)
-                else:
-                    self.add_error(None, f"{name}: {message}")
-            return cleaned
-
-    return Refused
-
-
-class ServiceRefusalsMixin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Shows what the services refuse: form errors on a save, error messages in actions.
-
-    `save_model` calls a service; a RuleViolation (every violation) or ValidationError it
-    raises rolls the save back and the form is shown again with the messages as errors.
-    A StaleRecord sends the user back to the record as it is now, with the message.
-    Actions call `message_refusal` for each record a service refused.
-    """
-
-    def message_refusal(self, request: HttpRequest, refusal: Exception, *, about: str = "") -> None:
-        for message in refusal_messages(refusal):
-            self.message_user(request, f"{about}: {message}" if about else message, messages.ERROR)
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleRecord as stale:
-            # The form was built on an older version: nothing was written; show the record as it is now.
-            self.message_refusal(request, stale)
-            return HttpResponseRedirect(request.get_full_path())
-        except FORM_REFUSALS as refusal:
-            # The save was rolled back; build the same form again, invalid with the refusal's messages.
-            setattr(request, _REFUSAL, refusal)
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
-        refusal: Exception | None = getattr(request, _REFUSAL, None)
-        return form if refusal is None else _with_refusal(form, refusal)
+def _supervises(request: HttpRequest, agency_id: int) -> bool:
+    """Whether the user is a supervisor of this agency now; read once per request and agency."""
+    cached: dict[int, bool] = getattr(request, "_haven_supervises", None) or {}
+    if agency_id not in cached:
+        cached[agency_id] = Role.SUPERVISOR in agency_roles(actor=_actor(request), agency_id=agency_id)
+        setattr(request, "_haven_supervises", cached)  # noqa: B010 - HttpRequest declares no such attribute
+    return cached[agency_id]
 
 
 # --- Forms --------------------------------------------------------------------------------
@@ -165,6 +113,27 @@ def _choices_of(name: str) -> forms.MultipleChoiceField:
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class CommaSeparatedField(forms.Field):
+    """A list of short values typed on one line, separated by commas."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, upper: bool = False, **kwargs: Any) -> None:
+        self.upper = upper
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value: Any) -> list[str]:
+        items = [item.strip() for item in str(value or "").split(",") if item.strip()]
+        return [item.upper() for item in items] if self.upper else items
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return list(initial or []) != self.to_python(data)
 
 
 class CaseDetailsForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -180,17 +149,104 @@ class CaseDetailsForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = DETAIL_FIELDS
 
 
-class CaseChangeForm(CaseDetailsForm):
+class CaseAndChildForm(CaseDetailsForm):
+    """The case's details with the child's identity (sealed) and plain facts."""
+
+    given_names = forms.CharField(label=gettext_lazy("Given names"), max_length=200, required=False)
+    family_names = forms.CharField(label=gettext_lazy("Family names"), max_length=200, required=False)
+    aliases = CommaSeparatedField(
+        label=gettext_lazy("Aliases"), help_text=gettext_lazy("Other names the child uses, separated by commas.")
+    )
+    birth_date = forms.DateField(label=gettext_lazy("Date of birth"), required=False, widget=widgets.AdminDateWidget)
+    birth_date_basis = forms.ChoiceField(
+        label=gettext_lazy("Date of birth is"), choices=Child.BirthDateBasis.choices, initial="unknown"
+    )
+    sex = forms.ChoiceField(label=gettext_lazy("Sex"), choices=htcds.Sex.choices, initial=htcds.Sex.UNKNOWN)
+    nationalities = CommaSeparatedField(
+        label=gettext_lazy("Nationalities"),
+        upper=True,
+        help_text=gettext_lazy("ISO 3166 codes separated by commas, e.g. MA, ES."),
+    )
+    stateless = forms.BooleanField(label=gettext_lazy("Stateless"), required=False)
+    languages = CommaSeparatedField(
+        label=gettext_lazy("Languages and dialects"), help_text=gettext_lazy("Separated by commas.")
+    )
+    country_of_origin = forms.CharField(
+        label=gettext_lazy("Country of origin"), max_length=2, required=False, help_text=gettext_lazy("ISO 3166 code.")
+    )
+    unaccompanied = forms.BooleanField(label=gettext_lazy("Unaccompanied"), required=False)
+    separated = forms.BooleanField(label=gettext_lazy("Separated"), required=False)
+    parents_implicated = forms.BooleanField(label=gettext_lazy("Parents implicated in the trafficking"), required=False)
+    parents_conflict_of_interest = forms.BooleanField(
+        label=gettext_lazy("Parents in conflict of interest"), required=False
+    )
+
+    def clean_country_of_origin(self) -> str:
+        return str(self.cleaned_data["country_of_origin"]).strip().upper()
+
+    def child_facts(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in CHILD_FACT_FIELDS}
+
+    def identity(self, based_on: services.ChildIdentity | None = None) -> services.ChildIdentity:
+        """The identity typed in; any sealed value the form does not show is kept from `based_on`."""
+        data = self.cleaned_data
+        typed = {
+            "given_names": data["given_names"].strip(),
+            "family_names": data["family_names"].strip(),
+            "aliases": tuple(data["aliases"]),
+            "birth_date": data["birth_date"],
+        }
+        return services.ChildIdentity(**typed) if based_on is None else dataclasses.replace(based_on, **typed)
+
+
+class CaseChangeForm(CaseAndChildForm):
     # The version the form was opened with: the service refuses the save if it moved on.
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
 
+    # Set by CaseAdmin.get_form: the child's identity as it is now, None once anonymised.
+    opened_identity: services.ChildIdentity | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["expected_version"].initial = self.instance.version
+        case: Case = self.instance
+        self.initial["expected_version"] = case.version
+        self.initial.update({name: getattr(case.child, name) for name in CHILD_FACT_FIELDS})
+        # Changed means changed on this page: compared with the values it was opened with, so
+        # a save leaves alone what someone else changed in the meantime and this user did not.
+        for name in (*CHILD_FACT_FIELDS, *IDENTITY_FIELDS):
+            self.fields[name].show_hidden_initial = True
+        identity = self.opened_identity
+        if identity is None:
+            # Anonymised: nothing left to show or to replace.
+            for name in IDENTITY_FIELDS:
+                del self.fields[name]
+        else:
+            self.initial.update(
+                given_names=identity.given_names,
+                family_names=identity.family_names,
+                aliases=list(identity.aliases),
+                birth_date=identity.birth_date,
+            )
+        # Only the owning agency's teams and caseworkers (and whoever holds the case now).
+        if "team" in self.fields:
+            team = cast("forms.ModelChoiceField[Team]", self.fields["team"])
+            team.queryset = Team.objects.filter(agency_id=case.owning_agency_id).select_related("agency")
+        if "assigned_caseworker" in self.fields:
+            caseworkers = Membership.objects.active().filter(agency_id=case.owning_agency_id, role=Role.CASEWORKER)
+            caseworker = cast("forms.ModelChoiceField[User]", self.fields["assigned_caseworker"])
+            caseworker.queryset = User.objects.filter(
+                Q(pk__in=caseworkers.values("user_id")) | Q(pk=case.assigned_caseworker_id)
+            ).order_by("full_name", "email")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        identity_changed = any(name in self.changed_data for name in IDENTITY_FIELDS if name in self.fields)
+        if identity_changed and not str(cleaned.get("given_names", "")).strip() and not cleaned.get("aliases"):
+            self.add_error("given_names", str(NAME_REQUIRED))
+        return cleaned
 
 
-class CaseAddForm(CaseDetailsForm):
+class CaseAddForm(CaseAndChildForm):
     """Registering a child and their case; every value goes to `case_register`."""
 
     actor: User | None = None  # set by CaseAdmin.get_form for the request
@@ -200,29 +256,6 @@ class CaseAddForm(CaseDetailsForm):
         queryset=Agency.objects.none(),
         help_text=gettext_lazy("Agencies where you are a caseworker or supervisor."),
     )
-    given_names = forms.CharField(label=gettext_lazy("Given names"), max_length=200, required=False)
-    family_names = forms.CharField(label=gettext_lazy("Family names"), max_length=200, required=False)
-    aliases = forms.CharField(
-        label=gettext_lazy("Aliases"),
-        max_length=500,
-        required=False,
-        help_text=gettext_lazy("Other names the child uses, separated by commas."),
-    )
-    birth_date = forms.DateField(label=gettext_lazy("Date of birth"), required=False, widget=widgets.AdminDateWidget)
-    birth_date_basis = forms.ChoiceField(
-        label=gettext_lazy("Date of birth is"), choices=Child.BirthDateBasis.choices, initial="unknown"
-    )
-    sex = forms.ChoiceField(label=gettext_lazy("Sex"), choices=htcds.Sex.choices, initial=htcds.Sex.UNKNOWN)
-    nationalities = forms.CharField(
-        label=gettext_lazy("Nationalities"),
-        required=False,
-        help_text=gettext_lazy("ISO 3166 codes separated by commas, e.g. MA, ES."),
-    )
-    country_of_origin = forms.CharField(
-        label=gettext_lazy("Country of origin"), max_length=2, required=False, help_text=gettext_lazy("ISO 3166 code.")
-    )
-    unaccompanied = forms.BooleanField(label=gettext_lazy("Unaccompanied"), required=False)
-    separated = forms.BooleanField(label=gettext_lazy("Separated"), required=False)
     identified_at = forms.SplitDateTimeField(
         label=gettext_lazy("Identified"),
         required=False,
@@ -240,15 +273,6 @@ class CaseAddForm(CaseDetailsForm):
             roles = membership_list_for_user(user=self.actor).filter(role__in=CASE_ROLES)
             agency_field.queryset = Agency.objects.filter(pk__in=roles.values("agency_id"))
 
-    def clean_aliases(self) -> list[str]:
-        return [a.strip() for a in str(self.cleaned_data["aliases"]).split(",") if a.strip()]
-
-    def clean_nationalities(self) -> list[str]:
-        return [c.strip().upper() for c in str(self.cleaned_data["nationalities"]).split(",") if c.strip()]
-
-    def clean_country_of_origin(self) -> str:
-        return str(self.cleaned_data["country_of_origin"]).strip().upper()
-
     def registration(self) -> dict[str, Any]:
         """Keyword arguments for `case_register`, apart from the actor."""
         data = self.cleaned_data
@@ -259,13 +283,8 @@ class CaseAddForm(CaseDetailsForm):
             case_facts["protection_needs"] = data["protection_needs_text"]
         return {
             "agency": data["agency"],
-            "identity": services.ChildIdentity(
-                given_names=data["given_names"].strip(),
-                family_names=data["family_names"].strip(),
-                aliases=tuple(data["aliases"]),
-                birth_date=data["birth_date"],
-            ),
-            "child_facts": {name: data[name] for name in CHILD_FACT_FIELDS},
+            "identity": self.identity(),
+            "child_facts": self.child_facts(),
             "case_facts": case_facts,
         }
 
@@ -277,6 +296,26 @@ class TransitionReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Recorded with the move in the case's history."),
     )
+
+
+class AnonymiseConfirmationForm(forms.Form):
+    """Typing the case's reference: anonymising cannot be undone."""
+
+    reference = forms.CharField(
+        label=gettext_lazy("Case reference"),
+        max_length=32,
+        help_text=gettext_lazy("Type the reference of the case to confirm."),
+    )
+
+    def __init__(self, *args: Any, expected: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+
+    def clean_reference(self) -> str:
+        typed = str(self.cleaned_data["reference"]).strip()
+        if typed != self.expected:
+            raise ValidationError(_("This is not the reference of the selected case."))
+        return typed
 
 
 # --- Inlines ------------------------------------------------------------------------------
@@ -347,6 +386,9 @@ class CaseAdmin(ServiceRefusalsMixin):
     inlines = (CaseTransitionInline, DocumentInline)
     transition_template = "admin/cases/case/transition_confirmation.html"
 
+    anonymise_template = "admin/cases/case/anonymise_confirmation.html"
+    actions = ("anonymise_child",)
+
     add_fieldsets = (
         (gettext_lazy("Agency"), {"fields": ("agency",)}),
         (
@@ -358,7 +400,9 @@ class CaseAdmin(ServiceRefusalsMixin):
                     ("birth_date", "birth_date_basis"),
                     "sex",
                     ("nationalities", "country_of_origin"),
+                    ("stateless", "languages"),
                     ("unaccompanied", "separated"),
+                    ("parents_implicated", "parents_conflict_of_interest"),
                 ),
                 "description": gettext_lazy("Names and the date of birth are stored sealed with the child's own key."),
             },
@@ -390,16 +434,40 @@ class CaseAdmin(ServiceRefusalsMixin):
             {
                 "fields": (
                     ("reference", "state", "version"),
-                    ("owning_agency", "team", "assigned_caseworker"),
+                    "owning_agency",
                     ("registered_by", "created_at", "identified_at"),
                 )
             },
         ),
         (
+            gettext_lazy("Assignment"),
+            {
+                "fields": (("team", "assigned_caseworker"),),
+                "description": gettext_lazy(
+                    "Who holds the case decides who sees it: only a supervisor of the owning agency changes it, "
+                    "to one of that agency's teams and caseworkers."
+                ),
+            },
+        ),
+        (
             gettext_lazy("The child"),
             {
-                "fields": ("child", "child_names", "child_aliases", "child_birth_date"),
-                "description": gettext_lazy("Sealed values, shown read-only; opening this page is logged."),
+                "fields": ("child", ("given_names", "family_names"), "aliases", ("birth_date", "birth_date_basis")),
+                "description": gettext_lazy(
+                    "Names and the date of birth are sealed with the child's own key; opening this page is logged."
+                ),
+            },
+        ),
+        (
+            gettext_lazy("About the child"),
+            {
+                "fields": (
+                    "sex",
+                    ("nationalities", "country_of_origin"),
+                    ("stateless", "languages"),
+                    ("unaccompanied", "separated"),
+                    ("parents_implicated", "parents_conflict_of_interest"),
+                )
             },
         ),
         (
@@ -433,13 +501,13 @@ class CaseAdmin(ServiceRefusalsMixin):
             },
         ),
     )
+    # Once the child is anonymised their names and date of birth are gone for good.
+    anonymised_child_fields = ("child", "child_names", "child_aliases", ("child_birth_date", "birth_date_basis"))
     readonly_fields = (
         "reference",
         "state",
         "version",
         "owning_agency",
-        "team",
-        "assigned_caseworker",
         "registered_by",
         "created_at",
         "identified_at",
@@ -511,16 +579,34 @@ class CaseAdmin(ServiceRefusalsMixin):
 
     # Forms
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.add_fieldsets if obj is None else self.fieldsets
+        if obj is None:
+            return self.add_fieldsets
+        if self._opened(obj).identity is not None:
+            return self.fieldsets
+        return tuple(
+            (name, {**options, "fields": self.anonymised_child_fields})
+            if "child" in options["fields"]
+            else (name, options)
+            for name, options in self.fieldsets
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return () if obj is None else self.readonly_fields
+        if obj is None:
+            return ()
+        if self._may_assign(request, obj):
+            return self.readonly_fields
+        return (*self.readonly_fields, *ASSIGNMENT_FIELDS)
+
+    def _may_assign(self, request: HttpRequest, obj: Case) -> bool:
+        # The form offers what `case_assign` accepts; the service decides again on saving.
+        return _supervises(request, obj.owning_agency_id)
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is None:
             kwargs["form"] = type("CaseAddForm", (CaseAddForm,), {"actor": _actor(request)})
         else:
-            kwargs["form"] = CaseChangeForm
+            identity = self._opened(obj).identity
+            kwargs["form"] = type("CaseChangeForm", (CaseChangeForm,), {"opened_identity": identity})
         return super().get_form(request, obj, change=change, **kwargs)
 
     def render_change_form(  # noqa: PLR0917 - Django's signature
@@ -550,13 +636,26 @@ class CaseAdmin(ServiceRefusalsMixin):
                     messages.WARNING,
                 )
             return
-        facts = {name: form.cleaned_data[name] for name in form.changed_data if name in DETAIL_FIELDS}
-        if not facts:
-            return
-        updated = services.case_details_update(
-            actor=actor, case=obj, expected_version=form.cleaned_data["expected_version"], facts=facts
-        )
-        obj.version = updated.version
+        # One transaction (the admin's): a refusal by any of these services writes nothing at all.
+        data, changed = form.cleaned_data, set(form.changed_data)
+        version = data["expected_version"]
+        facts = {name: data[name] for name in DETAIL_FIELDS if name in changed}
+        if facts:
+            version = services.case_details_update(actor=actor, case=obj, expected_version=version, facts=facts).version
+        if changed & set(ASSIGNMENT_FIELDS) and set(ASSIGNMENT_FIELDS) <= set(form.fields):
+            version = services.case_assign(
+                actor=actor,
+                case=obj,
+                expected_version=version,
+                team=data["team"],
+                caseworker=data["assigned_caseworker"],
+            ).version
+        obj.version = version
+        child_facts = {name: value for name, value in form.child_facts().items() if name in changed}
+        if child_facts:
+            services.child_facts_update(actor=actor, case=obj, facts=child_facts)
+        if form.opened_identity is not None and changed & set(IDENTITY_FIELDS):
+            services.child_identity_update(actor=actor, case=obj, identity=form.identity(based_on=form.opened_identity))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Nothing besides the services writes: the inlines are read-only."""
@@ -678,6 +777,49 @@ class CaseAdmin(ServiceRefusalsMixin):
                 )
         return None
 
+    # Anonymising: one case at a time, confirmed by typing its reference
+    @admin.action(description=gettext_lazy("Anonymise the child (cannot be undone)"))
+    def anonymise_child(self, request: HttpRequest, queryset: QuerySet[Case]) -> HttpResponse | None:
+        """Destroy the child's data key through `child_anonymise`, once the user typed the case reference."""
+        cases = list(queryset.select_related("child", "owning_agency")[:2])
+        if len(cases) != 1:
+            self.message_user(
+                request, _("Select exactly one case to anonymise its child: it cannot be undone."), messages.WARNING
+            )
+            return None
+        [case] = cases
+        if case.child.anonymised_at is not None:
+            self.message_user(
+                request, _("The child of %(case)s is already anonymised.") % {"case": case.reference}, messages.INFO
+            )
+            return None
+        form = AnonymiseConfirmationForm(request.POST if request.POST.get("confirm") else None, expected=case.reference)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Anonymise the child of %(case)s") % {"case": case.reference},
+                "subtitle": None,
+                "opts": self.opts,
+                "action": "anonymise_child",
+                "case": case,
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            }
+            return TemplateResponse(request, self.anonymise_template, context)
+        try:
+            services.child_anonymise(actor=_actor(request), child=case.child)
+        except ACTION_REFUSALS as refusal:
+            self.message_refusal(request, refusal, about=case.reference)
+            return None
+        self.message_user(
+            request,
+            _("The child of %(case)s is anonymised: their names, contacts, notes and documents can no longer be read.")
+            % {"case": case.reference},
+            messages.SUCCESS,
+        )
+        return None
+
 
 # --- Possible duplicates ------------------------------------------------------------------
 def _supervised_agencies(request: HttpRequest) -> QuerySet[Any]:
@@ -688,10 +830,11 @@ def _supervised_agencies(request: HttpRequest) -> QuerySet[Any]:
 
 
 @admin.register(PossibleDuplicateNotice)
-class PossibleDuplicateNoticeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PossibleDuplicateNoticeAdmin(ServiceRefusalsMixin):
     """What supervisors of an agency were told about a new registration that may match one of their children.
 
-    Read-only: only the supervisors of the agency the notice is addressed to see it.
+    Only the supervisors of the agency the notice is addressed to see it; nothing is edited
+    here, and "Mark as dealt with" goes through `duplicate_notice_resolve`.
     """
 
     list_display = ("existing_case", "new_case_agency", "new_case_reference", "score", "created_at", "resolved_at")
@@ -699,7 +842,7 @@ class PossibleDuplicateNoticeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ("resolved_at",)
     fields = ("agency", "existing_case", "new_case_agency", "new_case_reference", "score", "created_at", "resolved_at")
     readonly_fields = fields
-    actions = None
+    actions = ("mark_dealt_with",)
 
     def _supervises(self, request: HttpRequest) -> bool:
         return Role.SUPERVISOR in _case_roles(request)
@@ -738,3 +881,30 @@ class PossibleDuplicateNoticeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     @admin.display(description=gettext_lazy("their reference"))
     def new_case_reference(self, obj: PossibleDuplicateNotice) -> str:
         return obj.new_case.reference
+
+    @admin.action(description=gettext_lazy("Mark as dealt with"))
+    def mark_dealt_with(self, request: HttpRequest, queryset: QuerySet[PossibleDuplicateNotice]) -> None:
+        actor = _actor(request)
+        resolved = 0
+        for notice in queryset.filter(resolved_at__isnull=True).select_related("existing_case"):
+            try:
+                services.duplicate_notice_resolve(actor=actor, notice=notice)
+            except Http404:
+                # No longer a supervisor of the agency told: not theirs to deal with.
+                self.message_user(
+                    request,
+                    _("%(case)s: only a supervisor of the agency told may deal with this notice.")
+                    % {"case": notice.existing_case.reference},
+                    messages.ERROR,
+                )
+            except ACTION_REFUSALS as refusal:
+                self.message_refusal(request, refusal, about=notice.existing_case.reference)
+            else:
+                resolved += 1
+        if resolved:
+            self.message_user(
+                request,
+                ngettext("%(count)d notice marked as dealt with.", "%(count)d notices marked as dealt with.", resolved)
+                % {"count": resolved},
+                messages.SUCCESS,
+            )

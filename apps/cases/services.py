@@ -105,6 +105,11 @@ def case_sealed_values(case: Case) -> dict[str, str]:
     return {c: vault.open_sealed(case.child, key, Case, c, getattr(case, c)) or "" for c in sorted(CASE_SEALED)}
 
 
+def _require_a_name(identity: ChildIdentity) -> None:
+    if not identity.given_names.strip() and not any(a.strip() for a in identity.aliases):
+        raise ValidationError({"given_names": _("Record at least a first name or an alias, even a provisional one.")})
+
+
 def _require_case_role(actor: User, agency: Agency) -> None:
     if not agency_roles(actor=actor, agency_id=agency.pk) & {Role.CASEWORKER, Role.SUPERVISOR}:
         raise PermissionDenied(
@@ -116,10 +121,9 @@ def child_possible_duplicates(
     *, actor: User, names: Iterable[str], birth_year: int | None, exclude_child: Child | None = None
 ) -> list[tuple[Case, float]]:
     """Likely matches the actor may see, best first. Other agencies' matches stay hidden."""
-    scores = search.score_candidates(names=names, birth_year=birth_year)
+    likely = search.likely_duplicates(names=names, birth_year=birth_year)
     if exclude_child is not None:
-        scores.pop(exclude_child.pk, None)
-    likely = {cid: s for cid, s in scores.items() if s >= search.DUPLICATE_THRESHOLD}
+        likely.pop(exclude_child.pk, None)
     visible = case_list(actor=actor).filter(child_id__in=likely)
     return sorted(((c, likely[c.child_id]) for c in visible), key=lambda pair: -pair[1])
 
@@ -143,8 +147,7 @@ def case_register(
     _require_case_role(actor, agency)
     _unknown(child_facts, CHILD_FACTS, "child")
     _unknown(case_facts, CASE_FACTS | CASE_SEALED, "case")
-    if not identity.given_names.strip() and not identity.aliases:
-        raise ValidationError({"given_names": _("Record at least a first name or an alias, even a provisional one.")})
+    _require_a_name(identity)
     moment = at or timezone.now()
 
     child = Child(**child_facts)
@@ -177,16 +180,16 @@ def case_register(
         at=moment,
         reason=_("Registered"),
     )
-    matches = search.score_candidates(names=identity.all_names, birth_year=birth_year)
-    matches.pop(child.pk, None)
-    likely = {cid: s for cid, s in matches.items() if s >= search.DUPLICATE_THRESHOLD}
+    likely = search.likely_duplicates(names=identity.all_names, birth_year=birth_year)
+    likely.pop(child.pk, None)
     visible_ids = set(case_list(actor=actor).filter(child_id__in=likely).values_list("pk", flat=True))
     visible: list[Case] = []
     for other in Case.objects.filter(child_id__in=likely).exclude(pk=case.pk).select_related("owning_agency"):
         if other.pk in visible_ids:
             visible.append(other)
-        elif other.owning_agency_id != agency.pk:
-            # R8: not shown here; the agency that holds it hears of a possible match instead.
+        else:
+            # R8: not shown to this actor; the agency that holds it (another agency, or
+            # another team of this one) hears of a possible match through its supervisors.
             PossibleDuplicateNotice.objects.get_or_create(
                 existing_case=other,
                 new_case=case,
@@ -315,7 +318,10 @@ def child_identity_update(*, actor: User, case: Case, identity: ChildIdentity) -
     """Replace the child's sealed identity (and its search hashes)."""
     if not case_may_act(actor=actor, case=case):
         raise Http404
+    _require_a_name(identity)
     child = Child.objects.select_for_update().get(pk=case.child_id)
+    if child.anonymised_at is not None:
+        raise ValidationError(_("This child was anonymised; their identity can no longer be recorded."))
     _seal_identity(child, vault.data_key(child), identity)
     child.save(update_fields=["names", "aliases", "birth_date", "gender_identity", "contacts", "address",
                               "disabilities", "family_situation"])  # fmt: skip
@@ -336,6 +342,8 @@ def child_anonymise(*, actor: User | None, child: Child, at: datetime | None = N
         agencies = set(child.cases.values_list("owning_agency_id", flat=True))
         if not any(Role.SUPERVISOR in agency_roles(actor=actor, agency_id=a) for a in agencies):
             raise PermissionDenied(_("Only a supervisor of the agency holding the case may anonymise a child."))
+    if child.anonymised_at is not None:
+        return child  # already done; the first date stands
     moment = at or timezone.now()
     ChildKey.objects.filter(child=child, wrapped__isnull=False).update(wrapped=None, destroyed_at=moment)
     search.child_unindex(child=child)

@@ -21,10 +21,19 @@ def register(actor=None, agency=None, *, given="Aïcha", family="Benali", aliase
         agency = agency or AgencyFactory()
         actor = caseworker_in(agency, TeamFactory(agency=agency))
     agency = agency or actor.memberships.first().agency
-    identity = ChildIdentity(given_names=given, family_names=family, aliases=tuple(aliases), birth_date=birth,
-                             address="Rua das Flores 12, Alvora", contacts="+351 900 000 000")
+    identity = ChildIdentity(
+        given_names=given,
+        family_names=family,
+        aliases=tuple(aliases),
+        birth_date=birth,
+        address="Rua das Flores 12, Alvora",
+        contacts="+351 900 000 000",
+    )
     facts = {**DEFAULT_CASE, **{k: v for k, v in case.items() if k not in {"child_facts"}}}
     return case_register(
-        actor=actor, agency=agency, identity=identity,
-        child_facts=case.get("child_facts", {"unaccompanied": True, "nationalities": ["MA"]}), case_facts=facts,
+        actor=actor,
+        agency=agency,
+        identity=identity,
+        child_facts=case.get("child_facts", {"unaccompanied": True, "nationalities": ["MA"]}),
+        case_facts=facts,
     )

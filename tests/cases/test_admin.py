@@ -2,14 +2,19 @@ from datetime import date
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.audit.models import RecordAccess
 from apps.cases import services
-from apps.cases.models import Case, CaseTransition, Child
+from apps.cases.admin import CaseAdmin, PossibleDuplicateNoticeAdmin
+from apps.cases.models import Case, CaseTransition, Child, ChildKey, PossibleDuplicateNotice
+from apps.cases.selectors import case_search
+from apps.core.admin import ServiceRefusalsMixin
 from apps.core.rules import RuleViolation, Violation
 from tests.accounts.factories import AgencyFactory, MembershipFactory, TeamFactory, UserFactory
 from tests.cases.factories import register
@@ -17,6 +22,11 @@ from tests.cases.factories import register
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:cases_case_changelist"
+CHILD_FIELDS = (
+    *("sex", "birth_date_basis", "nationalities", "stateless", "languages", "country_of_origin"),
+    *("unaccompanied", "separated", "parents_implicated", "parents_conflict_of_interest"),
+    *("given_names", "family_names", "aliases", "birth_date"),
+)
 
 
 def _staff(user):
@@ -39,8 +49,27 @@ def _messages(response):
 
 def _details(case, **changes):
     """The change form as the browser posts it, with `changes` applied."""
+    child = Child.objects.get(pk=case.child_id)
     data = {
         "expected_version": case.version,
+        "team": case.team_id or "",
+        "assigned_caseworker": case.assigned_caseworker_id or "",
+        "sex": child.sex,
+        "birth_date_basis": child.birth_date_basis,
+        "nationalities": ", ".join(child.nationalities),
+        "languages": ", ".join(child.languages),
+        "country_of_origin": child.country_of_origin,
+        **{
+            flag: "on"
+            for flag in (
+                "stateless",
+                "unaccompanied",
+                "separated",
+                "parents_implicated",
+                "parents_conflict_of_interest",
+            )
+            if getattr(child, flag)
+        },
         "identification_method": case.identification_method,
         "identification_status": case.identification_status,
         "scope": case.scope,
@@ -54,6 +83,20 @@ def _details(case, **changes):
         "reflection_period_start": "",
         "reflection_period_end": "",
     }
+    if child.anonymised_at is None:
+        identity = services.child_identity(child)
+        data |= {
+            "given_names": identity.given_names,
+            "family_names": identity.family_names,
+            "aliases": ", ".join(identity.aliases),
+            "birth_date": identity.birth_date.isoformat() if identity.birth_date else "",
+        }
+    # The child's values as the page was opened with them (hidden inputs, as the browser posts them).
+    for name in CHILD_FIELDS:
+        if name in {"stateless", "unaccompanied", "separated", "parents_implicated", "parents_conflict_of_interest"}:
+            data[f"initial-{name}"] = str(bool(data.get(name)))
+        elif name in data:
+            data[f"initial-{name}"] = data[name]
     for prefix, count in (("transitions", case.transitions.count()), ("documents", case.documents.count())):
         data |= {
             f"{prefix}-TOTAL_FORMS": count,
@@ -158,7 +201,9 @@ def test_the_case_page_shows_sealed_values_and_logs_the_read(caseworker_client, 
     response = caseworker_client.get(_change_url(case))
 
     assert response.status_code == 200
-    assert "Aïcha Benali" in response.content.decode()
+    form = response.context["adminform"].form
+    assert (form["given_names"].value(), form["family_names"].value()) == ("Aïcha", "Benali")
+    assert 'value="Aïcha"' in response.content.decode()
     assert RecordAccess.objects.filter(
         actor=caseworker, case=case, channel="admin", allowed=True, action="view"
     ).exists()
@@ -452,3 +497,424 @@ def test_supervisors_of_the_agency_told_see_the_notice_and_no_one_else(client, c
     assert list(client.get(url).context["cl"].result_list) == []
     client.force_login(caseworker)
     assert client.get(url).status_code == 403
+
+
+# --- Assigning the case -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def supervisor(agency):
+    return _staff_with_role(Role.SUPERVISOR, agency)
+
+
+@pytest.fixture
+def supervisor_client(client, supervisor):
+    client.force_login(supervisor)
+    return client
+
+
+def test_a_supervisor_is_offered_only_the_owning_agencys_teams_and_caseworkers(supervisor_client, agency, team, case):
+    other_team = TeamFactory(agency=agency)
+    colleague = MembershipFactory(role=Role.CASEWORKER, agency=agency).user
+    MembershipFactory(role=Role.ANALYST, agency=agency)
+    elsewhere = AgencyFactory()
+    TeamFactory(agency=elsewhere)
+    MembershipFactory(role=Role.CASEWORKER, agency=elsewhere)
+
+    form = supervisor_client.get(_change_url(case)).context["adminform"].form
+
+    assert set(form.fields["team"].queryset) == {team, other_team}
+    assert set(form.fields["assigned_caseworker"].queryset) == {case.assigned_caseworker, colleague}
+
+
+def test_a_supervisor_assigns_the_case_through_the_service(supervisor_client, agency, case):
+    new_team = TeamFactory(agency=agency)
+    colleague = MembershipFactory(role=Role.CASEWORKER, agency=agency, team=new_team).user
+
+    response = supervisor_client.post(
+        _change_url(case), _details(case, team=new_team.pk, assigned_caseworker=colleague.pk, risk_level="medium")
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.team, fresh.assigned_caseworker, fresh.risk_level) == (new_team, colleague, "medium")
+    assert fresh.version == case.version + 2  # the details, then the assignment
+
+
+def test_a_supervisor_may_leave_the_case_to_the_team_alone(supervisor_client, team, case):
+    response = supervisor_client.post(_change_url(case), _details(case, team=team.pk, assigned_caseworker=""))
+
+    assert response.status_code == 302
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.team, fresh.assigned_caseworker) == (team, None)
+
+
+def test_a_caseworker_sees_the_assignment_read_only_and_cannot_change_it(caseworker_client, caseworker, agency, case):
+    other_team = TeamFactory(agency=agency, name="Night Outreach")
+    colleague = MembershipFactory(role=Role.CASEWORKER, agency=agency).user
+
+    response = caseworker_client.get(_change_url(case))
+
+    adminform = response.context["adminform"]
+    assert {"team", "assigned_caseworker"}.isdisjoint(adminform.form.fields)
+    assert {"team", "assigned_caseworker"} <= set(adminform.readonly_fields)
+    saved = caseworker_client.post(
+        _change_url(case), _details(case, team=other_team.pk, assigned_caseworker=colleague.pk)
+    )
+    assert saved.status_code == 302
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.team, fresh.assigned_caseworker, fresh.version) == (None, caseworker, case.version)
+
+
+def test_a_team_of_another_agency_is_refused_by_the_form(supervisor_client, case):
+    foreign_team = TeamFactory()
+
+    response = supervisor_client.post(_change_url(case), _details(case, team=foreign_team.pk, risk_level="low"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["team"]
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.team, fresh.risk_level, fresh.version) == (None, "high", case.version)
+
+
+def test_an_assignment_the_service_refuses_is_shown_on_its_field_and_writes_nothing(
+    supervisor_client, agency, case, monkeypatch
+):
+    colleague = MembershipFactory(role=Role.CASEWORKER, agency=agency).user
+
+    def refuse(**kwargs):
+        raise ValidationError({"assigned_caseworker": "This person is not a caseworker of the agency."})
+
+    monkeypatch.setattr(services, "case_assign", refuse)
+
+    response = supervisor_client.post(
+        _change_url(case), _details(case, assigned_caseworker=colleague.pk, risk_level="low")
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["assigned_caseworker"] == [
+        "This person is not a caseworker of the agency."
+    ]
+    fresh = Case.objects.get(pk=case.pk)  # the details saved before the refusal were rolled back too
+    assert (fresh.assigned_caseworker, fresh.risk_level, fresh.version) == (case.assigned_caseworker, "high", 1)
+
+
+def test_an_assignment_refused_as_not_permitted_is_a_form_error(supervisor_client, team, case, monkeypatch):
+    def refuse(**kwargs):
+        raise PermissionDenied("Only a supervisor of the agency assigns its cases.")
+
+    monkeypatch.setattr(services, "case_assign", refuse)
+
+    response = supervisor_client.post(_change_url(case), _details(case, team=team.pk))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "Only a supervisor of the agency assigns its cases."
+    ]
+    assert Case.objects.get(pk=case.pk).team is None
+
+
+def test_the_admins_own_permission_refusal_stays_a_403(client, agency):
+    client.force_login(_staff(MembershipFactory(role=Role.ANALYST, agency=agency).user))
+    assert client.post(reverse("admin:cases_case_add"), _registration(agency)).status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_a_stale_assignment_is_refused_with_the_message(supervisor_client, caseworker, team, case):
+    services.case_details_update(
+        actor=caseworker, case=case, expected_version=case.version, facts={"scope": "internal"}
+    )
+
+    response = supervisor_client.post(_change_url(case), _details(case, team=team.pk))
+
+    assert response.status_code == 302
+    assert "was changed by someone else" in _messages(response)[0]
+    assert Case.objects.get(pk=case.pk).team is None
+
+
+# --- The child's facts and identity -----------------------------------------------------------
+
+
+def test_the_childs_facts_are_prefilled_and_saved_through_the_service(caseworker_client, case, monkeypatch):
+    calls, update = [], services.child_facts_update
+    monkeypatch.setattr(services, "child_facts_update", lambda **kw: calls.append(kw["facts"]) or update(**kw))
+    form = caseworker_client.get(_change_url(case)).context["adminform"].form
+    assert form["nationalities"].value() == "MA"
+    assert form["unaccompanied"].value() is True
+
+    response = caseworker_client.post(
+        _change_url(case),
+        _details(
+            case,
+            sex="female",
+            nationalities="ma, es",
+            languages="Darija, French",
+            stateless="on",
+            parents_implicated="on",
+            country_of_origin="ma",
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    child = Child.objects.get(pk=case.child_id)
+    assert (child.sex, child.nationalities, child.languages, child.country_of_origin) == (
+        "female",
+        ["MA", "ES"],
+        ["Darija", "French"],
+        "MA",
+    )
+    assert (child.stateless, child.parents_implicated, child.unaccompanied) == (True, True, True)
+    assert calls == [
+        {
+            "sex": "female",
+            "nationalities": ["MA", "ES"],
+            "languages": ["Darija", "French"],
+            "stateless": True,
+            "parents_implicated": True,
+            "country_of_origin": "MA",
+        }
+    ]
+    assert Case.objects.get(pk=case.pk).version == case.version  # the case itself did not change
+
+
+def test_a_save_leaves_alone_the_child_values_someone_else_changed_meanwhile(caseworker_client, caseworker, case):
+    opened = _details(case)
+    services.child_facts_update(actor=caseworker, case=case, facts={"sex": "female", "languages": ["Darija"]})
+    services.child_identity_update(
+        actor=caseworker,
+        case=case,
+        identity=services.ChildIdentity(given_names="Aisha", family_names="Benali", birth_date=date(2011, 5, 4)),
+    )
+
+    response = caseworker_client.post(_change_url(case), opened | {"risk_level": "low"})
+
+    assert response.status_code == 302
+    child = Child.objects.get(pk=case.child_id)
+    assert (child.sex, child.languages) == ("female", ["Darija"])
+    assert services.child_identity(child).given_names == "Aisha"
+    assert Case.objects.get(pk=case.pk).risk_level == "low"
+
+
+def test_child_facts_the_service_refuses_are_shown_and_nothing_is_written(caseworker_client, case):
+    response = caseworker_client.post(_change_url(case), _details(case, nationalities="MAR", risk_level="low"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["nationalities"]
+    assert Child.objects.get(pk=case.child_id).nationalities == ["MA"]
+    assert Case.objects.get(pk=case.pk).risk_level == "high"
+
+
+def test_the_childs_identity_is_prefilled_and_saved_sealed(caseworker_client, case):
+    page = caseworker_client.get(_change_url(case))
+    assert page.context["adminform"].form.initial["birth_date"] == date(2011, 5, 4)
+    assert 'name="initial-given_names" value="Aïcha"' in page.content.decode()
+
+    response = caseworker_client.post(
+        _change_url(case),
+        _details(
+            case, given_names="Aisha", family_names="Benali-Haddad", aliases="Ayo, Shasha", birth_date="2011-06-07"
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    identity = services.child_identity(Child.objects.get(pk=case.child_id))
+    assert (identity.given_names, identity.family_names, identity.aliases, identity.birth_date) == (
+        "Aisha",
+        "Benali-Haddad",
+        ("Ayo", "Shasha"),
+        date(2011, 6, 7),
+    )
+    # The sealed values the form does not show are kept.
+    assert (identity.address, identity.contacts) == ("Rua das Flores 12, Alvora", "+351 900 000 000")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM cases_child WHERE id = %s", [case.child_id])
+        row = cursor.fetchone()
+    stored = b"".join(bytes(v) if isinstance(v, memoryview | bytes) else str(v).encode() for v in row)
+    for plaintext in ("Aisha", "Haddad", "Shasha", "2011-06-07", "Rua das Flores"):
+        assert plaintext.encode() not in stored
+    # Found by the new name, through the hashes only.
+    assert [c.pk for c, _score in case_search(actor=case.assigned_caseworker, name="Aisha")] == [case.pk]
+
+
+def test_an_unchanged_identity_is_not_written(caseworker_client, case, monkeypatch):
+    def refuse(**kwargs):
+        raise AssertionError("child_identity_update called without a change")
+
+    monkeypatch.setattr(services, "child_identity_update", refuse)
+    monkeypatch.setattr(services, "child_facts_update", refuse)
+
+    response = caseworker_client.post(_change_url(case), _details(case, risk_level="low"))
+
+    assert response.status_code == 302
+
+
+def test_an_identity_without_any_name_is_refused(caseworker_client, case):
+    response = caseworker_client.post(_change_url(case), _details(case, given_names="", aliases=""))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["given_names"] == [
+        "Record at least a first name or an alias, even a provisional one."
+    ]
+    assert services.child_identity(Child.objects.get(pk=case.child_id)).given_names == "Aïcha"
+
+
+def test_an_anonymised_childs_page_shows_no_identity_to_edit(supervisor_client, supervisor, case):
+    services.child_anonymise(actor=supervisor, child=case.child)
+
+    response = supervisor_client.get(_change_url(case))
+
+    assert response.status_code == 200
+    assert {"given_names", "family_names", "aliases", "birth_date"}.isdisjoint(
+        response.context["adminform"].form.fields
+    )
+    assert "Anonymised" in response.content.decode()
+    saved = supervisor_client.post(_change_url(case), _details(case, sex="male"))
+    assert saved.status_code == 302
+    assert Child.objects.get(pk=case.child_id).sex == "male"
+
+
+# --- Anonymising the child --------------------------------------------------------------------
+
+
+def _anonymise(client, case, **data):
+    return client.post(reverse(CHANGELIST), {"action": "anonymise_child", "_selected_action": [case.pk], **data})
+
+
+def _key_destroyed(case):
+    return ChildKey.objects.get(child_id=case.child_id).wrapped is None
+
+
+def test_anonymising_asks_for_the_reference_and_warns_it_cannot_be_undone(supervisor_client, case):
+    response = _anonymise(supervisor_client, case, index=0)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "cannot be undone" in content
+    assert case.reference in content
+    assert "reference" in response.context["form"].fields
+    assert not _key_destroyed(case)
+
+
+def test_a_wrong_reference_anonymises_nothing(supervisor_client, case):
+    response = _anonymise(supervisor_client, case, confirm="yes", reference="HVN-WRONG")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["reference"] == ["This is not the reference of the selected case."]
+    assert not _key_destroyed(case)
+
+
+def test_a_supervisor_anonymises_the_child_through_the_service(supervisor_client, case):
+    response = _anonymise(supervisor_client, case, confirm="yes", reference=case.reference)
+
+    assert response.status_code == 302
+    assert _key_destroyed(case)
+    assert Child.objects.get(pk=case.child_id).anonymised_at is not None
+    assert any(m.startswith(f"The child of {case.reference} is anonymised") for m in _messages(response))
+    assert "Anonymised" in supervisor_client.get(_change_url(case)).content.decode()
+
+
+def test_a_caseworker_is_refused_anonymising_with_a_clear_error(caseworker_client, case):
+    response = _anonymise(caseworker_client, case, confirm="yes", reference=case.reference)
+
+    assert response.status_code == 302
+    assert _messages(response) == [
+        f"{case.reference}: Only a supervisor of the agency holding the case may anonymise a child."
+    ]
+    assert not _key_destroyed(case)
+    assert Child.objects.get(pk=case.child_id).anonymised_at is None
+
+
+def test_anonymising_takes_one_case_at_a_time(supervisor_client, caseworker, agency, case):
+    second = register(actor=caseworker, agency=agency, given="Second", family="Child").case
+
+    response = supervisor_client.post(
+        reverse(CHANGELIST),
+        {"action": "anonymise_child", "_selected_action": [case.pk, second.pk], "index": 0},
+    )
+
+    assert response.status_code == 302
+    assert "Select exactly one case" in _messages(response)[0]
+    assert not _key_destroyed(case)
+    assert not _key_destroyed(second)
+
+
+def test_a_child_already_anonymised_is_not_anonymised_again(supervisor_client, supervisor, case):
+    first = services.child_anonymise(actor=supervisor, child=case.child).anonymised_at
+
+    response = _anonymise(supervisor_client, case, confirm="yes", reference=case.reference)
+
+    assert "already anonymised" in _messages(response)[0]
+    assert Child.objects.get(pk=case.child_id).anonymised_at == first
+
+
+# --- Dealing with a possible-duplicate notice -------------------------------------------------
+
+
+NOTICES = "admin:cases_possibleduplicatenotice_changelist"
+
+
+@pytest.fixture
+def notice(case):
+    other_agency = AgencyFactory(name="Porto Outreach")
+    register(actor=MembershipFactory(role=Role.CASEWORKER, agency=other_agency).user, agency=other_agency)
+    return PossibleDuplicateNotice.objects.get(existing_case=case)
+
+
+def _mark_dealt_with(client, notice):
+    return client.post(reverse(NOTICES), {"action": "mark_dealt_with", "_selected_action": [notice.pk], "index": 0})
+
+
+def test_a_supervisor_marks_a_notice_as_dealt_with(supervisor_client, notice):
+    choices = dict(supervisor_client.get(reverse(NOTICES)).context["action_form"].fields["action"].choices)
+    assert "mark_dealt_with" in choices
+    assert "delete_selected" not in choices
+
+    response = _mark_dealt_with(supervisor_client, notice)
+
+    assert response.status_code == 302
+    assert PossibleDuplicateNotice.objects.get(pk=notice.pk).resolved_at is not None
+    assert _messages(response) == ["1 notice marked as dealt with."]
+
+
+def test_a_notice_already_dealt_with_keeps_its_time(supervisor_client, supervisor, notice):
+    services.duplicate_notice_resolve(actor=supervisor, notice=notice)
+    first = PossibleDuplicateNotice.objects.get(pk=notice.pk).resolved_at
+
+    response = _mark_dealt_with(supervisor_client, notice)
+
+    assert response.status_code == 302
+    assert PossibleDuplicateNotice.objects.get(pk=notice.pk).resolved_at == first
+    assert _messages(response) == []
+
+
+def test_another_agencys_supervisor_cannot_deal_with_the_notice(client, notice):
+    client.force_login(_staff_with_role(Role.SUPERVISOR, notice.new_case.owning_agency))
+    _mark_dealt_with(client, notice)
+    assert PossibleDuplicateNotice.objects.get(pk=notice.pk).resolved_at is None
+
+
+def test_a_caseworker_cannot_deal_with_the_notice(caseworker_client, notice):
+    assert _mark_dealt_with(caseworker_client, notice).status_code == 403
+    assert PossibleDuplicateNotice.objects.get(pk=notice.pk).resolved_at is None
+
+
+def test_a_notice_the_service_refuses_is_an_error_message(supervisor_client, notice, monkeypatch):
+    def refuse(**kwargs):
+        raise Http404
+
+    monkeypatch.setattr(services, "duplicate_notice_resolve", refuse)
+
+    response = _mark_dealt_with(supervisor_client, notice)
+
+    assert _messages(response) == [
+        f"{notice.existing_case.reference}: only a supervisor of the agency told may deal with this notice."
+    ]
+    assert PossibleDuplicateNotice.objects.get(pk=notice.pk).resolved_at is None
+
+
+# --- The refusal display, shared with later apps ----------------------------------------------
+
+
+def test_the_refusal_display_lives_in_the_core_admin():
+    assert issubclass(CaseAdmin, ServiceRefusalsMixin)
+    assert issubclass(PossibleDuplicateNoticeAdmin, ServiceRefusalsMixin)

@@ -74,3 +74,22 @@ def test_a_supervisor_of_the_told_agency_resolves_a_duplicate_notice():
     duplicate_notice_resolve(actor=supervisor_in(first.owning_agency), notice=notice)
     notice.refresh_from_db()
     assert notice.resolved_at is not None
+
+
+def test_an_identity_without_any_name_is_refused():
+    from apps.cases.services import ChildIdentity, child_identity_update
+
+    case = register().case
+    with pytest.raises(ValidationError):
+        child_identity_update(actor=case.registered_by, case=case, identity=ChildIdentity(given_names=" "))
+
+
+def test_an_anonymised_child_gets_no_new_identity_and_stays_anonymised_once():
+    from apps.cases.services import ChildIdentity, child_anonymise, child_identity_update
+
+    case = register().case
+    child = child_anonymise(actor=None, child=case.child)
+    first = child.anonymised_at
+    assert child_anonymise(actor=None, child=child).anonymised_at == first
+    with pytest.raises(ValidationError, match="anonymised"):
+        child_identity_update(actor=case.registered_by, case=case, identity=ChildIdentity(given_names="New"))

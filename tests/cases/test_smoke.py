@@ -11,6 +11,12 @@ def test_smoke():
     case = reg.case
     assert case.reference.startswith("HVN-")
     assert child_identity(case.child).given_names == "Aïcha"
-    moved = case_transition(actor=case.registered_by, case=case, transition="start_protection", expected_version=case.version, reason="placed")
+    moved = case_transition(
+        actor=case.registered_by,
+        case=case,
+        transition="start_protection",
+        expected_version=case.version,
+        reason="placed",
+    )
     assert moved.state == "protection"
     assert moved.version == case.version + 1

@@ -1,4 +1,4 @@
-"""Create (or complete) the fictional demo world. Refused under production settings."""
+"""Create (or complete) the fictional demo world and its cases. Refused under production settings."""
 
 from typing import Any
 
@@ -6,10 +6,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts.demo import DEMO_PASSWORD, seed_accounts
+from apps.cases.demo import seed_cases
 
 
 class Command(BaseCommand):
-    help = "Create the fictional demo agencies, teams and users (development only; idempotent)."
+    help = "Create the fictional demo agencies, teams, users and cases (development only; idempotent)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print the demo logins.")
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             raise CommandError("Demo data is refused under these settings: it is for development machines only.")
         logins = seed_accounts()
         self.stdout.write(self.style.SUCCESS(f"Demo world ready: {len(logins)} users."))
+        self.stdout.write(self.style.SUCCESS(seed_cases().describe()))
         if options["quiet_logins"]:
             return
         self.stdout.write(f"Every demo user's password: {DEMO_PASSWORD}")
