@@ -7,7 +7,14 @@ holder, and the last holder to leave stops the server. A holder that died withou
 (SIGKILL, power loss) is pruned by the next process that looks, and a server left running
 with no live holder is reused, never re-initialised: the data survives every kind of stop.
 
-Only the standard library and the wheel are imported here: settings import this module.
+Three roles log in, each with a generated password kept in the state folder (0600): the
+`postgres` superuser, which only this module uses; the owner, which owns the `haven`
+database and runs migrations; and the application role Haven connects as, which owns
+nothing (see config.db_roles). Every start of the server prepares the database for them,
+so a data folder from before the roles existed is converted in place, data and all.
+
+Only the standard library, the wheel and config.db_roles (standard library only) are
+imported at the top: settings import this module.
 """
 
 from __future__ import annotations
@@ -28,7 +35,11 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import quote
 
+from config import db_roles
+
 SUPERUSER = "postgres"
+OWNER = db_roles.OWNER_ROLE
+APP = db_roles.APP_ROLE
 DATABASE = "haven"
 DATABASE_EXISTS = "SELECT 1 FROM pg_database WHERE datname = 'haven'"
 
@@ -73,7 +84,8 @@ class EmbeddedPostgres:
     def __init__(self, state_dir: Path) -> None:
         self.state_dir = state_dir
         self.pgdata = state_dir / "pgdata"
-        self.password_file = state_dir / "pg-password"
+        self.password_file = state_dir / "pg-password"  # the superuser's
+        self.role_password_files = {OWNER: state_dir / "pg-owner-password", APP: state_dir / "pg-app-password"}
         self.holders_file = state_dir / "pg-holders.json"
         self.lock_file = state_dir / "pg.lock"
         self.log_file = state_dir / "postgresql.log"
@@ -216,7 +228,7 @@ class EmbeddedPostgres:
         )
 
     def _ensure_database(self, port: int) -> None:
-        url = self._url(port, "postgres")
+        url = self._url(port, SUPERUSER, "postgres")
         env = {**os.environ, "PGCONNECT_TIMEOUT": "10"}
         check = subprocess.run(  # noqa: S603
             [str(_bin_dir() / "psql"), url, "-tAc", DATABASE_EXISTS],
@@ -230,13 +242,63 @@ class EmbeddedPostgres:
         if check.stdout.strip() != "1":
             self._run([str(_bin_dir() / "createdb"), "--maintenance-db", url, DATABASE], as_server=False)
 
-    def _url(self, port: int, database: str = DATABASE) -> str:
-        password = quote(self.password_file.read_text().strip(), safe="")
-        return f"postgres://{SUPERUSER}:{password}@127.0.0.1:{port}/{database}"
+    def _roles_ready(self) -> bool:
+        """Password files are written only once the roles have them: then all is set up."""
+        return all(path.exists() for path in self.role_password_files.values())
+
+    def _store_password(self, role: str, password: str) -> None:
+        path = self.role_password_files[role]
+        with contextlib.suppress(FileNotFoundError):
+            if path.read_text().strip() == password:
+                return
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        temporary.unlink(missing_ok=True)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(password)
+        temporary.replace(path)
+
+    def _ensure_roles(self, port: int) -> None:
+        """Give the database to the owner and let the application role use it; idempotent.
+
+        A data folder made before the roles existed has only the superuser, owning the
+        database and everything in it: this moves all of it to the owner, in one
+        transaction, and changes no row. The roles' passwords (kept ones, or new ones
+        the first time) are stored only after that transaction has committed.
+        """
+        import psycopg
+
+        passwords = {}
+        for role, path in self.role_password_files.items():
+            kept = path.read_text().strip() if path.exists() else ""
+            passwords[role] = kept or secrets.token_urlsafe(24)
+        try:
+            with psycopg.connect(self._url(port, SUPERUSER), connect_timeout=10) as conn, conn.cursor() as cursor:
+                db_roles.prepare_database(
+                    cursor,
+                    owner=OWNER,
+                    app=APP,
+                    owner_password=passwords[OWNER],
+                    app_password=passwords[APP],
+                    owner_createdb=True,  # the owner creates the test databases
+                )
+        except (psycopg.Error, db_roles.RoleSetupError) as exc:
+            raise EmbeddedDatabaseError(f"The embedded database's roles could not be set up ({exc}).") from exc
+        for role, password in passwords.items():
+            self._store_password(role, password)
+
+    def _url(self, port: int, role: str = APP, database: str = DATABASE) -> str:
+        path = self.password_file if role == SUPERUSER else self.role_password_files[role]
+        password = quote(path.read_text().strip(), safe="")
+        return f"postgres://{role}:{password}@127.0.0.1:{port}/{database}"
 
     # -- public ---------------------------------------------------------------------------
     def acquire(self) -> str:
-        """Start (or join) the server and return its URL; this process becomes a holder."""
+        """Start (or join) the server and return the application role's URL.
+
+        This process becomes a holder. The process that starts the server (or finds the
+        roles missing) prepares the database for the roles first.
+        """
         if self._held_by == os.getpid() and (port := self._running_port()) is not None:
             return self._url(port)
         with self._locked():
@@ -248,9 +310,12 @@ class EmbeddedPostgres:
                     )
                 self._initialise()
             port = self._running_port()
+            started = port is None
             if port is None:
                 port = self._start()
             self._ensure_database(port)
+            if started or not self._roles_ready():
+                self._ensure_roles(port)
             holders = self._read_holders()
             holders.append(os.getpid())
             self._write_holders(holders)
@@ -271,10 +336,10 @@ class EmbeddedPostgres:
             if not holders:
                 self._stop()
 
-    def url(self) -> str | None:
-        """The URL of the running server, without becoming a holder (None if stopped)."""
+    def url(self, role: str = APP) -> str | None:
+        """A role's URL on the running server, without becoming a holder (None if stopped)."""
         port = self._running_port()
-        return self._url(port) if port is not None else None
+        return self._url(port, role) if port is not None else None
 
     def bin(self, name: str) -> str:
         return str(_bin_dir() / name)

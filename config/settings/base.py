@@ -80,23 +80,42 @@ TEMPLATES = [
 
 
 # --- Database ---------------------------------------------------------------------------
+def _postgres_url(name: str, url: str) -> dict[str, Any]:
+    config = environ.Env.db_url_config(url)
+    if config.get("ENGINE") != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            f"{name} must point at PostgreSQL (postgres://user:password@host:port/name); Haven runs on nothing else."
+        )
+    return dict(config)
+
+
 def database_settings(*, allow_embedded: bool) -> dict[str, Any]:
-    """DATABASE_URL when given; otherwise the embedded server (never in production)."""
+    """DATABASE_URL when given; otherwise the embedded server (never in production).
+
+    DATABASE_URL logs in as the application role; DATABASE_OWNER_URL, for the same
+    database, as the owner that migrate and flush switch to (config/db_backend). Only
+    the owner URL's user and password are used. The embedded server has both built in.
+    """
     url = env.str("DATABASE_URL", default="")
+    owner_url = env.str("DATABASE_OWNER_URL", default="")
     if url:
-        config = environ.Env.db_url_config(url)
-        if config.get("ENGINE") != "django.db.backends.postgresql":
-            raise ImproperlyConfigured(
-                "DATABASE_URL must point at PostgreSQL (postgres://user:password@host:port/name); "
-                "Haven runs on nothing else."
-            )
-    elif allow_embedded:
-        config = {"ENGINE": "config.embedded_backend", "NAME": "haven", "USER": "postgres"}
-    else:
+        config = _postgres_url("DATABASE_URL", url)
+        config["ENGINE"] = "config.db_backend"
+        if owner_url:
+            owner = _postgres_url("DATABASE_OWNER_URL", owner_url)
+            config["OWNER"] = {"USER": owner["USER"], "PASSWORD": owner["PASSWORD"]}
+    elif not allow_embedded:
         raise ImproperlyConfigured(
             "DATABASE_URL is not set. Production needs a PostgreSQL server: "
             "set DATABASE_URL=postgres://user:password@host:5432/haven."
         )
+    elif owner_url:
+        raise ImproperlyConfigured(
+            "DATABASE_OWNER_URL is set but DATABASE_URL is not: set both (the application role's and the "
+            "owner's login to the same database), or neither to use the embedded server."
+        )
+    else:
+        config = {"ENGINE": "config.embedded_backend", "NAME": "haven"}
     config.setdefault("OPTIONS", {})
     config["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
     config["CONN_HEALTH_CHECKS"] = True

@@ -57,7 +57,9 @@ def _wait_for_text(log: Path, text: str, occurrences: int, process: subprocess.P
 
 
 def _start(state: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DATABASE_OWNER_URL", "DJANGO_SETTINGS_MODULE"}
+    }
     env.update(HAVEN_STATE_DIR=str(state), HAVEN_HEARTBEAT_SECONDS="1", HAVEN_BROKER_DIR=str(state / "broker"))
     with log.open("ab") as out:
         return subprocess.Popen(

@@ -10,16 +10,21 @@ import os
 import re
 import secrets
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 import yaml
+
+from config.embedded_db import SUPERUSER, EmbeddedPostgres
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
@@ -85,7 +90,12 @@ def service_environment(name: str, shell: Mapping[str, str]) -> dict[str, str]:
 
 def operator_shell(**extra: str) -> dict[str, str]:
     """What an operator exports before `docker compose up`: only the required values."""
-    return {"DJANGO_SECRET_KEY": secrets.token_urlsafe(48), "POSTGRES_PASSWORD": secrets.token_hex(16), **extra}
+    return {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        "POSTGRES_PASSWORD": secrets.token_hex(16),
+        "POSTGRES_APP_PASSWORD": secrets.token_hex(16),
+        **extra,
+    }
 
 
 def dockerfile_instructions() -> list[tuple[str, str]]:
@@ -151,6 +161,7 @@ def production_env(tmp_path) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_hex(32),
         "DJANGO_ALLOWED_HOSTS": "haven.example.org",
         "DATABASE_URL": "postgres://x:y@127.0.0.1:1/x",
+        "DATABASE_OWNER_URL": "postgres://o:z@127.0.0.1:1/x",
     }
 
 
@@ -222,21 +233,40 @@ def test_app_services_share_the_production_settings(name):
     assert env["DJANGO_SECURE_SSL_REDIRECT"] == "true"
 
 
-def test_secret_key_and_database_password_must_be_set():
+def test_secret_key_and_database_passwords_must_be_set():
     required = {m.group("name") for m in COMPOSE_VARIABLE.finditer(COMPOSE.read_text()) if m.group("op") == ":?"}
-    assert {"DJANGO_SECRET_KEY", "POSTGRES_PASSWORD"} <= required
+    assert {"DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "POSTGRES_APP_PASSWORD"} <= required
     with pytest.raises(MissingVariable, match="DJANGO_SECRET_KEY"):
-        service_environment("web", {"POSTGRES_PASSWORD": "p"})
+        service_environment("web", {"POSTGRES_PASSWORD": "p", "POSTGRES_APP_PASSWORD": "a"})
+    with pytest.raises(MissingVariable, match="POSTGRES_APP_PASSWORD"):
+        service_environment("worker", {"DJANGO_SECRET_KEY": "k", "POSTGRES_PASSWORD": "p"})
 
 
-def test_database_url_matches_the_postgres_service():
+def test_the_owner_url_is_the_postgres_services_user_and_database():
     shell = operator_shell()
-    url = urlsplit(service_environment("web", shell)["DATABASE_URL"])
+    owner = urlsplit(service_environment("web", shell)["DATABASE_OWNER_URL"])
     postgres = {key: interpolate(str(value), shell) for key, value in service("postgres")["environment"].items()}
-    assert url.hostname == "postgres"
-    assert url.username == postgres["POSTGRES_USER"]
-    assert url.password == postgres["POSTGRES_PASSWORD"] == shell["POSTGRES_PASSWORD"]
-    assert url.path.lstrip("/") == postgres["POSTGRES_DB"]
+    assert owner.hostname == "postgres"
+    assert owner.username == postgres["POSTGRES_USER"]
+    assert owner.password == postgres["POSTGRES_PASSWORD"] == shell["POSTGRES_PASSWORD"]
+    assert owner.path.lstrip("/") == postgres["POSTGRES_DB"]
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_haven_logs_in_as_another_role_than_the_owner(name):
+    shell = operator_shell()
+    app = urlsplit(service_environment(name, shell)["DATABASE_URL"])
+    owner = urlsplit(service_environment("web", shell)["DATABASE_OWNER_URL"])
+    assert (app.hostname, app.port, app.path) == (owner.hostname, owner.port, owner.path)
+    assert app.username != owner.username
+    assert app.password == shell["POSTGRES_APP_PASSWORD"] != shell["POSTGRES_PASSWORD"]
+
+
+def test_only_web_knows_the_owners_login():
+    shell = operator_shell()
+    assert "DATABASE_OWNER_URL" in service_environment("web", shell)
+    assert "DATABASE_OWNER_URL" not in service_environment("worker", shell)
+    assert "DATABASE_OWNER_URL" not in service_environment("beat", shell)
 
 
 def test_broker_and_cache_use_separate_redis_databases():
@@ -534,9 +564,59 @@ def test_entrypoint_passes_the_command_arguments_unchanged(production_env):
     assert result.stdout.splitlines()[-2:] == ["[two words]", "[x]"]
 
 
+def test_entrypoint_sets_up_the_roles_before_migrating():
+    lines = [line.strip() for line in (ROOT / ENTRYPOINT).read_text().splitlines()]
+    assert lines.index("python manage.py db_roles_setup") < lines.index("python manage.py migrate --noinput")
+
+
 def test_entrypoint_stops_when_migrating_fails(production_env):
     production_env["HAVEN_MIGRATE"] = "1"  # the database at 127.0.0.1:1 does not answer
     result = run_entrypoint(production_env, "echo", "command-started")
     assert result.returncode != 0
     assert "command-started" not in result.stdout
     assert "haven: cannot reach the database" in result.stderr
+
+
+# --- The entrypoint against a real PostgreSQL, as the stack starts web ----------------------
+@pytest.fixture
+def postgres_like_the_image():
+    """A PostgreSQL server where the test may create what the postgres image creates."""
+    folder = Path(tempfile.mkdtemp(prefix="haven-test-state-"))  # not below pytest's tmp root
+    server = EmbeddedPostgres(folder / "state")
+    server.acquire()
+    yield server
+    server.release()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_entrypoint_creates_the_application_role_and_migrates_as_the_owner(tmp_path, postgres_like_the_image):
+    server, shell = postgres_like_the_image, operator_shell()
+    with psycopg.connect(server.url(SUPERUSER), autocommit=True) as conn:
+        # What the postgres image makes of POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.
+        conn.execute(f"CREATE ROLE haven LOGIN SUPERUSER PASSWORD '{shell['POSTGRES_PASSWORD']}'")
+        conn.execute("CREATE DATABASE compose OWNER haven")
+    here = f"@127.0.0.1:{urlsplit(server.url(SUPERUSER)).port}/compose"
+    web = {key: value.replace("@postgres:5432/haven", here) for key, value in service_environment("web", shell).items()}
+    env = {**base_env(tmp_path), **web}
+
+    result = run_entrypoint(env, "echo", "command-started")
+
+    assert result.returncode == 0, result.stderr
+    assert "Database compose belongs to haven; haven_app may read and write its rows" in result.stdout
+    assert result.stdout.splitlines()[-1] == "command-started"
+    with psycopg.connect(env["DATABASE_URL"]) as conn:
+        assert conn.execute("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user").fetchone() == (
+            "haven_app",
+            False,
+        )
+        assert conn.execute("SELECT count(*) > 0 FROM django_migrations").fetchone() == (True,)
+        owners = conn.execute(
+            "SELECT array_agg(DISTINCT pg_get_userbyid(relowner)) FROM pg_class "
+            "WHERE relnamespace = 'public'::regnamespace"
+        ).fetchone()
+        assert owners == (["haven"],), "migrations ran as the owner"
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), psycopg.connect(env["DATABASE_URL"]) as conn:
+        conn.execute("ALTER TABLE accounts_membership DISABLE TRIGGER accounts_membership_team_in_agency")
+
+    restarted = run_entrypoint(env, "true")
+    assert restarted.returncode == 0, restarted.stderr
