@@ -47,6 +47,8 @@ RUN chmod 0755 /app/docker/entrypoint.sh
 RUN DJANGO_SECRET_KEY=build-only-not-a-secret-collectstatic-needs-fifty-characters \
     DJANGO_ALLOWED_HOSTS=build.invalid \
     DATABASE_URL=postgres://build:build@127.0.0.1:5432/build \
+    HAVEN_MASTER_KEYS=build:YnVpbGQtb25seS1ub3QtYS1rZXktbm90LWEta2V5LTE \
+    HAVEN_SEARCH_KEY=YnVpbGQtb25seS1ub3QtYS1rZXktbm90LWEta2V5LTE \
     python manage.py collectstatic --noinput
 
 USER haven:haven

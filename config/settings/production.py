@@ -18,6 +18,13 @@ if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
         "production will not start without them."
     )
 
+for _key in ("HAVEN_MASTER_KEYS", "HAVEN_SEARCH_KEY"):
+    if not env.str(_key, default=""):
+        raise ImproperlyConfigured(
+            f"{_key} is not set; production will not start without the keys that encrypt children's data "
+            "(see docs/operations.md, 'Encryption keys')."
+        )
+
 DATABASES = {"default": database_settings(allow_embedded=False)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 

@@ -11,6 +11,7 @@ import pytest
 from tests.core.test_tasks import _database_url
 
 ROOT = Path(__file__).resolve().parents[2]
+KEYS = {"HAVEN_MASTER_KEYS": "k1:" + "A" * 43, "HAVEN_SEARCH_KEY": "B" * 43}
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -47,6 +48,7 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
         "DJANGO_SECRET_KEY": "",
         "DJANGO_ALLOWED_HOSTS": "haven.example.org",
         "DATABASE_URL": "postgres://x:y@127.0.0.1:1/x",
+        **KEYS,
     }
     result = _manage("check", **env)
     assert result.returncode == 2
@@ -60,6 +62,7 @@ def test_production_settings_refuse_a_wildcard_host():
         "DJANGO_SECRET_KEY": "k" * 64,
         "DJANGO_ALLOWED_HOSTS": "*",
         "DATABASE_URL": "postgres://x:y@127.0.0.1:1/x",
+        **KEYS,
     }
     result = _manage("check", **env)
     assert result.returncode == 2
@@ -72,6 +75,7 @@ def test_production_settings_refuse_the_embedded_database():
         "DJANGO_SECRET_KEY": "k" * 64,
         "DJANGO_ALLOWED_HOSTS": "haven.example.org",
         "DATABASE_URL": "",
+        **KEYS,
     }
     result = _manage("check", **env)
     assert result.returncode == 2
@@ -106,7 +110,37 @@ def test_demo_data_is_refused_under_production_settings():
         "DJANGO_SECRET_KEY": "k" * 64,
         "DJANGO_ALLOWED_HOSTS": "haven.example.org",
         "DATABASE_URL": "postgres://x:y@127.0.0.1:1/x",
+        **KEYS,
     }
     result = _manage("seed_demo", **env)
     assert result.returncode == 1
     assert "refused under these settings" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["HAVEN_MASTER_KEYS", "HAVEN_SEARCH_KEY"])
+def test_production_settings_refuse_to_start_without_the_encryption_keys(missing):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "k" * 64,
+        "DJANGO_ALLOWED_HOSTS": "haven.example.org",
+        "DATABASE_URL": "postgres://x:y@127.0.0.1:1/x",
+        **KEYS,
+        missing: "",
+    }
+    result = _manage("check", **env)
+    assert result.returncode == 2
+    assert f"{missing} is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_malformed_master_key_fails_the_system_check():
+    result = _manage("check", HAVEN_MASTER_KEYS="k1:not-base64-of-32-bytes")
+    assert result.returncode != 0
+    assert "haven.E001" in result.stderr
+
+
+def test_new_key_prints_a_usable_master_key_entry():
+    result = _manage("new_key", "--id", "2026-11")
+    key_id, _, key = result.stdout.strip().partition(":")
+    assert key_id == "2026-11"
+    assert len(key) == 43

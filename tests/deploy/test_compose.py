@@ -24,6 +24,7 @@ import psycopg
 import pytest
 import yaml
 
+from apps.core.crypto import new_key_text
 from config.embedded_db import SUPERUSER, EmbeddedPostgres
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,6 +95,8 @@ def operator_shell(**extra: str) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
         "POSTGRES_PASSWORD": secrets.token_hex(16),
         "POSTGRES_APP_PASSWORD": secrets.token_hex(16),
+        "HAVEN_MASTER_KEYS": f"k1:{new_key_text()}",
+        "HAVEN_SEARCH_KEY": new_key_text(),
         **extra,
     }
 
@@ -162,6 +165,8 @@ def production_env(tmp_path) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "haven.example.org",
         "DATABASE_URL": "postgres://x:y@127.0.0.1:1/x",
         "DATABASE_OWNER_URL": "postgres://o:z@127.0.0.1:1/x",
+        "HAVEN_MASTER_KEYS": f"k1:{new_key_text()}",
+        "HAVEN_SEARCH_KEY": new_key_text(),
     }
 
 
@@ -235,11 +240,20 @@ def test_app_services_share_the_production_settings(name):
 
 def test_secret_key_and_database_passwords_must_be_set():
     required = {m.group("name") for m in COMPOSE_VARIABLE.finditer(COMPOSE.read_text()) if m.group("op") == ":?"}
-    assert {"DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "POSTGRES_APP_PASSWORD"} <= required
+    assert {
+        "DJANGO_SECRET_KEY",
+        "POSTGRES_PASSWORD",
+        "POSTGRES_APP_PASSWORD",
+        "HAVEN_MASTER_KEYS",
+        "HAVEN_SEARCH_KEY",
+    } <= required
     with pytest.raises(MissingVariable, match="DJANGO_SECRET_KEY"):
-        service_environment("web", {"POSTGRES_PASSWORD": "p", "POSTGRES_APP_PASSWORD": "a"})
+        service_environment("web", {k: v for k, v in operator_shell().items() if k != "DJANGO_SECRET_KEY"})
     with pytest.raises(MissingVariable, match="POSTGRES_APP_PASSWORD"):
-        service_environment("worker", {"DJANGO_SECRET_KEY": "k", "POSTGRES_PASSWORD": "p"})
+        service_environment("worker", {k: v for k, v in operator_shell().items() if k != "POSTGRES_APP_PASSWORD"})
+    for key in ("HAVEN_MASTER_KEYS", "HAVEN_SEARCH_KEY"):
+        with pytest.raises(MissingVariable, match=key):
+            service_environment("worker", {k: v for k, v in operator_shell().items() if k != key})
 
 
 def test_the_owner_url_is_the_postgres_services_user_and_database():
