@@ -371,3 +371,19 @@ def test_the_scram_verifier_is_what_postgresql_stores():
     assert method == "SCRAM-SHA-256"
     assert rest.startswith("4096:")
     assert db_roles.scram_verifier("pässword") == "pässword", "non-ASCII passwords are left to the server"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("table", "trigger"),
+    [
+        ("cases_case", "cases_case_guard_state"),
+        ("cases_case", "cases_case_version"),
+        ("cases_casetransition", "cases_casetransition_append_only"),
+        ("audit_recordaccess", "audit_recordaccess_append_only"),
+    ],
+)
+def test_the_application_role_cannot_switch_off_the_case_guards(table, trigger):
+    _refused(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+    _refused(f"DROP TRIGGER {trigger} ON {table}")
+    assert _one("SELECT tgenabled FROM pg_trigger WHERE tgname = %s", [trigger]) == ("O",)
