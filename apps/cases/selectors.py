@@ -15,16 +15,27 @@ def case_visibility(*, actor: User, at: datetime | None = None) -> Q:
     """The one condition for "actor may see this case", from live rows.
 
     A supervisor sees every case of their agency; a caseworker sees the cases of their
-    agency assigned to them or held by one of their teams. Superuser status and model
-    permissions add nothing. Guardians and referrals join here in later rules.
+    agency assigned to them or held by one of their teams; a guardian sees their wards'
+    cases while the appointment is active. Superuser status and model permissions add
+    nothing. Referrals join here when they come.
     """
+    from apps.guardianship.selectors import active_appointments
+
     if not actor.is_authenticated or not actor.is_active:
         return Q(pk__in=[])
-    memberships = Membership.objects.active(at=at or timezone.now()).filter(user=actor)
+    moment = at or timezone.now()
+    memberships = Membership.objects.active(at=moment).filter(user=actor)
     supervises = memberships.filter(role=Role.SUPERVISOR, agency=OuterRef("owning_agency"))
     works_in = memberships.filter(role=Role.CASEWORKER, agency=OuterRef("owning_agency"))
     in_team = works_in.filter(team=OuterRef("team"))
-    return Q(Exists(supervises)) | (Q(Exists(works_in)) & (Q(assigned_caseworker=actor) | Q(Exists(in_team))))
+    # A guardian, for their ward, while the appointment is active (and they are a guardian).
+    guards = active_appointments(at=moment).filter(guardian=actor, case=OuterRef("pk"))
+    is_guardian = memberships.filter(role=Role.GUARDIAN)
+    return (
+        Q(Exists(supervises))
+        | (Q(Exists(works_in)) & (Q(assigned_caseworker=actor) | Q(Exists(in_team))))
+        | (Q(Exists(guards)) & Q(Exists(is_guardian)))
+    )
 
 
 def case_list(*, actor: User) -> QuerySet[Case]:

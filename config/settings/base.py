@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.audit",
     "apps.cases",
+    "apps.alerts",
+    "apps.guardianship",
+    "apps.age",
+    "apps.care",
 ]
 
 MIDDLEWARE = [
@@ -212,6 +216,7 @@ HAVEN_HEARTBEAT_SECONDS = env.int("HAVEN_HEARTBEAT_SECONDS", default=30)
 HAVEN_HEARTBEAT_MAX_AGE = env.int("HAVEN_HEARTBEAT_MAX_AGE", default=180)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "apps.core.tasks.beat_heartbeat", "schedule": float(HAVEN_HEARTBEAT_SECONDS)},
+    "guardian-deadlines": {"task": "apps.guardianship.tasks.guardian_deadlines_check", "schedule": 15 * 60.0},
 }
 
 # --- Haven ------------------------------------------------------------------------------
@@ -224,6 +229,15 @@ HAVEN_MASTER_KEYS = env.str("HAVEN_MASTER_KEYS", default="")
 HAVEN_SEARCH_KEY = env.str("HAVEN_SEARCH_KEY", default="")
 # Development machines may generate their own keys into the state folder; production may not.
 HAVEN_DEVELOPMENT_KEYS_ALLOWED = False
+
+# Deadlines and limits of the domain's rules (deployment settings, DOMAIN R1-R3).
+HAVEN_PROVISIONAL_REPRESENTATIVE_HOURS = env.int("HAVEN_PROVISIONAL_REPRESENTATIVE_HOURS", default=24)
+HAVEN_QUALIFIED_GUARDIAN_WORKING_DAYS = env.int("HAVEN_QUALIFIED_GUARDIAN_WORKING_DAYS", default=15)
+HAVEN_GUARDIAN_CASELOAD_CAP = env.int("HAVEN_GUARDIAN_CASELOAD_CAP", default=20)
+# A supervisor reviews an urgent protective action within this many hours.
+HAVEN_URGENT_REVIEW_HOURS = env.int("HAVEN_URGENT_REVIEW_HOURS", default=24)
+# Days after an age decision during which it can be appealed.
+HAVEN_AGE_APPEAL_DAYS = env.int("HAVEN_AGE_APPEAL_DAYS", default=30)
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {

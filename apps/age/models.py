@@ -1,0 +1,1 @@
+"""Age: documents, claims, external decisions, assessments and appeals (R2)."""

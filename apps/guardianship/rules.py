@@ -1,0 +1,74 @@
+"""The guards of R1, one small function each. They add to a Violations collector."""
+
+from datetime import date, datetime
+
+from django.conf import settings
+
+from apps.accounts.models import ENFORCEMENT_KINDS, Agency, Membership, User
+from apps.cases.models import Case, Child
+from apps.core.rules import Violations
+from apps.guardianship.models import GuardianProfile
+
+
+def needs_guardian(child: Child) -> bool:
+    """Unaccompanied or separated, or parents implicated or in conflict of interest."""
+    return bool(
+        child.unaccompanied or child.separated or child.parents_implicated or child.parents_conflict_of_interest
+    )
+
+
+def guardian_is_eligible(
+    found: Violations,
+    *,
+    guardian: User,
+    case: Case,
+    on: date,
+    care_provider_ids: set[int],
+    active_wards: int,
+    over_cap_reason: str,
+    approver_is_supervisor: bool,
+) -> None:
+    """Qualified, independent, record check in date, under the caseload cap (or overridden)."""
+    profile = GuardianProfile.objects.filter(user=guardian).first()
+    found.check(profile is not None and profile.trained_on is not None, "GUARDIAN_NOT_ELIGIBLE.NOT_QUALIFIED")
+    found.check(
+        profile is not None and profile.record_check_valid_until is not None and profile.record_check_valid_until >= on,
+        "GUARDIAN_NOT_ELIGIBLE.RECORD_CHECK_EXPIRED",
+    )
+    employers = Agency.objects.filter(
+        pk__in=Membership.objects.active().filter(user=guardian).values("agency")
+    ).values_list("pk", "kind", "name")
+    for agency_id, kind, name in employers:
+        if kind in ENFORCEMENT_KINDS or agency_id in care_provider_ids:
+            found.add("GUARDIAN_NOT_ELIGIBLE.NOT_INDEPENDENT", agency=name)
+    cap = settings.HAVEN_GUARDIAN_CASELOAD_CAP
+    if active_wards >= cap and not (over_cap_reason.strip() and approver_is_supervisor):
+        found.add("GUARDIAN_NOT_ELIGIBLE.CASELOAD_FULL", wards=active_wards, cap=cap)
+
+
+def no_handover_gap(found: Violations, *, old_ends_at: datetime, new_starts_at: datetime) -> None:
+    found.check(new_starts_at <= old_ends_at, "GUARDIAN_HANDOVER_GAP")
+
+
+def guardian_present(found: Violations, *, case: Case, action: str, at: datetime) -> None:
+    """GUARDIAN_REQUIRED unless a representative or guardian is active (for a child who needs one).
+
+    Used by every app before an age assessment, a BID, a durable solution, a non-urgent
+    police or immigration interview or referral, and consent-based sharing. Never before
+    urgent protection.
+    """
+    from apps.guardianship.selectors import active_appointment
+
+    if needs_guardian(case.child) and active_appointment(case=case, at=at) is None:
+        found.add("GUARDIAN_REQUIRED", action=action)
+
+
+def guardian_opinion_recorded(found: Violations, *, case: Case, decision: str, subject: str, action: str) -> None:
+    """GUARDIAN_OPINION_REQUIRED unless the guardian's opinion on this decision is on file."""
+    from apps.guardianship.models import GuardianOpinion
+
+    if (
+        needs_guardian(case.child)
+        and not GuardianOpinion.objects.filter(case=case, decision=decision, subject=subject).exists()
+    ):
+        found.add("GUARDIAN_OPINION_REQUIRED", action=action)

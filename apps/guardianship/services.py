@@ -1,0 +1,227 @@
+"""Appointing, handing over and ending guardians; their opinions; the deadline check (R1)."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import AgencyKind, Membership, Role, User
+from apps.alerts.models import AlertKind
+from apps.alerts.services import alert_raise
+from apps.cases import vault
+from apps.cases.models import Case, CaseState
+from apps.cases.selectors import agency_roles
+from apps.core.rules import Violations
+from apps.core.timecalc import add_working_days
+from apps.guardianship import rules
+from apps.guardianship.models import (
+    AppointmentKind,
+    DecisionKind,
+    GuardianAppointment,
+    GuardianOpinion,
+    GuardianProfile,
+)
+from apps.guardianship.selectors import active_appointment, guardian_active_ward_count
+
+
+def _may_appoint(actor: User, case: Case) -> bool:
+    """A supervisor of the case's agency, or of a guardianship authority."""
+    if Role.SUPERVISOR in agency_roles(actor=actor, agency_id=case.owning_agency_id):
+        return True
+    return (
+        Membership.objects.active()
+        .filter(user=actor, role=Role.SUPERVISOR, agency__kind=AgencyKind.GUARDIANSHIP_AUTHORITY)
+        .exists()
+    )
+
+
+def _care_provider_ids(case: Case, at: datetime) -> set[int]:
+    from apps.care.selectors import care_provider_agency_ids
+
+    return care_provider_agency_ids(case=case, at=at)
+
+
+@transaction.atomic
+def guardian_profile_record(
+    *,
+    actor: User,
+    guardian: User,
+    trained_on: datetime | None = None,
+    training: str = "",
+    record_checked_on: datetime | None = None,
+    record_check_valid_until: datetime | None = None,
+) -> GuardianProfile:
+    """Record a guardian's training and criminal-record check (their authority's supervisor)."""
+    shared = Membership.objects.active().filter(user=guardian, role=Role.GUARDIAN).values("agency")
+    if not Membership.objects.active().filter(user=actor, role=Role.SUPERVISOR, agency__in=shared).exists():
+        raise PermissionDenied(_("Only a supervisor of the guardian's own authority records this."))
+    profile, _created = GuardianProfile.objects.update_or_create(
+        user=guardian,
+        defaults={
+            "trained_on": trained_on,
+            "training": training,
+            "record_checked_on": record_checked_on,
+            "record_check_valid_until": record_check_valid_until,
+        },
+    )
+    return profile
+
+
+@transaction.atomic
+def guardian_appoint(
+    *,
+    actor: User,
+    case: Case,
+    guardian: User,
+    kind: str,
+    at: datetime | None = None,
+    over_cap_reason: str = "",
+    succeeds: GuardianAppointment | None = None,
+) -> GuardianAppointment:
+    """Appoint a representative or guardian for the child of `case`.
+
+    Refuses GUARDIAN_NOT_ELIGIBLE (training, independence, record check, caseload cap —
+    the cap may be exceeded by a supervisor with a reason). The guardian's profile row is
+    locked while counting their wards, so two appointments at once cannot both take the
+    last place.
+    """
+    if not _may_appoint(actor, case):
+        raise PermissionDenied(_("Only a supervisor appoints representatives and guardians."))
+    moment = at or timezone.now()
+    profile = GuardianProfile.objects.select_for_update().filter(user=guardian).first()
+    if profile is None:
+        # Lock the guardian's user row instead, so the count below is still serialised.
+        User.objects.select_for_update().filter(pk=guardian.pk).first()
+    found = Violations()
+    rules.guardian_is_eligible(
+        found,
+        guardian=guardian,
+        case=case,
+        on=moment.date(),
+        care_provider_ids=_care_provider_ids(case, moment),
+        active_wards=guardian_active_ward_count(guardian=guardian, at=moment),
+        over_cap_reason=over_cap_reason,
+        approver_is_supervisor=_may_appoint(actor, case),
+    )
+    found.raise_if_any()
+    appointment = GuardianAppointment(
+        case=case, guardian=guardian, kind=kind, starts_at=moment, appointed_by=actor,
+        over_cap_reason=over_cap_reason.strip(), succeeds=succeeds,
+    )  # fmt: skip
+    appointment.full_clean(exclude=["case", "guardian", "appointed_by", "succeeds"])
+    appointment.save()
+    return appointment
+
+
+@transaction.atomic
+def guardian_handover(
+    *,
+    actor: User,
+    appointment: GuardianAppointment,
+    new_guardian: User,
+    reason: str,
+    at: datetime | None = None,
+    new_starts_at: datetime | None = None,
+    kind: str | None = None,
+) -> GuardianAppointment:
+    """Hand the child to a new guardian (across jurisdictions too) with no gap between them.
+
+    The old appointment ends at `at`; the new one must start no later (GUARDIAN_HANDOVER_GAP).
+    """
+    moment = at or timezone.now()
+    starts = new_starts_at or moment
+    old = GuardianAppointment.objects.select_for_update().get(pk=appointment.pk)
+    old_ends = min(moment, old.ends_at) if old.ends_at is not None else moment
+    found = Violations()
+    rules.no_handover_gap(found, old_ends_at=old_ends, new_starts_at=starts)
+    found.raise_if_any()
+    new = guardian_appoint(
+        actor=actor, case=old.case, guardian=new_guardian, kind=kind or old.kind, at=starts, succeeds=old
+    )
+    if old.ends_at is None:
+        GuardianAppointment.objects.filter(pk=old.pk).update(ends_at=moment, end_reason=reason or _("Handed over"))
+    return new
+
+
+@transaction.atomic
+def guardian_appointment_end(
+    *, actor: User, appointment: GuardianAppointment, reason: str, at: datetime | None = None
+) -> GuardianAppointment:
+    """End an appointment without a successor (misconduct, say): a reason is required, and
+    the case is again without a guardian (GUARDIAN_REQUIRED) until a new one is appointed."""
+    if not _may_appoint(actor, appointment.case):
+        raise PermissionDenied(_("Only a supervisor ends an appointment."))
+    if not reason.strip():
+        raise ValidationError({"end_reason": _("Say why the appointment ends.")})
+    GuardianAppointment.objects.filter(pk=appointment.pk, ends_at__isnull=True).update(
+        ends_at=at or timezone.now(), end_reason=reason.strip()
+    )
+    appointment.refresh_from_db()
+    return appointment
+
+
+@transaction.atomic
+def guardian_opinion_record(
+    *,
+    actor: User,
+    case: Case,
+    decision: str,
+    subject: str,
+    opinion: str,
+    agrees: bool | None,
+    at: datetime | None = None,
+) -> GuardianOpinion:
+    """The active guardian records their opinion on a decision (sealed with the child's key)."""
+    moment = at or timezone.now()
+    appointment = active_appointment(case=case, at=moment)
+    if appointment is None or appointment.guardian_id != actor.pk:
+        raise Http404
+    if decision not in DecisionKind.values:
+        raise ValidationError({"decision": _("Unknown decision.")})
+    record = GuardianOpinion(case=case, appointment=appointment, decision=decision, subject=subject, agrees=agrees,
+                             recorded_at=moment)  # fmt: skip
+    record.opinion = vault.seal(case.child, vault.data_key(case.child), GuardianOpinion, "opinion", opinion)
+    record.save()
+    return record
+
+
+def guardian_deadlines_alert(*, at: datetime | None = None) -> int:
+    """Raise GUARDIAN_OVERDUE to the supervisors for every open case past a deadline.
+
+    Provisional representative: HAVEN_PROVISIONAL_REPRESENTATIVE_HOURS after identification.
+    Qualified guardian: HAVEN_QUALIFIED_GUARDIAN_WORKING_DAYS working days after it, in the
+    agency's zone. Keyed alerts: running twice alerts once. Returns how many were raised.
+    """
+    moment = at or timezone.now()
+    provisional_by = timedelta(hours=settings.HAVEN_PROVISIONAL_REPRESENTATIVE_HOURS)
+    raised = 0
+    cases = (
+        Case.objects.exclude(state=CaseState.CLOSED)
+        .filter(identified_at__lte=moment - provisional_by)
+        .select_related("child", "owning_agency")
+    )
+    for case in cases.iterator():
+        if not rules.needs_guardian(case.child):
+            continue
+        appointments = GuardianAppointment.objects.filter(case=case, starts_at__lte=moment)
+        had_any = appointments.exists()
+        has_qualified = appointments.filter(kind=AppointmentKind.QUALIFIED).exists()
+        qualified_due = add_working_days(
+            case.identified_at, settings.HAVEN_QUALIFIED_GUARDIAN_WORKING_DAYS, zone=case.owning_agency.time_zone
+        )
+        overdue = []
+        if not had_any:
+            overdue.append(("provisional", _("provisional representative"), case.identified_at + provisional_by))
+        if not has_qualified and moment >= qualified_due:
+            overdue.append(("qualified", _("qualified guardian"), qualified_due))
+        for key, label, due in overdue:
+            alert = alert_raise(
+                kind=AlertKind.GUARDIAN_OVERDUE, agency=case.owning_agency, role=Role.SUPERVISOR, case=case,
+                key=f"{key}:{case.pk}", detail=f"{case.reference}: {label}", due_at=due, at=moment,
+            )  # fmt: skip
+            raised += alert is not None
+    return raised
