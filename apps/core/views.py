@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
 from apps.accounts.selectors import membership_list_for_user
+from apps.alerts.selectors import alert_list
 from apps.core.health import readiness
 from apps.core.request_context import current_request_id
 
@@ -40,7 +41,8 @@ set_language = login_not_required(django_set_language)
 
 def home(request: HttpRequest) -> HttpResponse:
     memberships = membership_list_for_user(user=request.user)
-    return render(request, "core/home.html", {"memberships": memberships})
+    alerts = alert_list(actor=request.user)[:50]  # type: ignore[arg-type]
+    return render(request, "core/home.html", {"memberships": memberships, "alerts": alerts})
 
 
 def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:

@@ -1,0 +1,22 @@
+from datetime import date, timedelta
+
+from apps.accounts.models import AgencyKind, Role
+from apps.guardianship.models import GuardianProfile
+from tests.accounts.factories import AgencyFactory, MembershipFactory
+
+
+def guardianship_authority():
+    return AgencyFactory(kind=AgencyKind.GUARDIANSHIP_AUTHORITY)
+
+
+def eligible_guardian(authority=None, *, trained=True, record_valid_days=365):
+    authority = authority or guardianship_authority()
+    guardian = MembershipFactory(role=Role.GUARDIAN, agency=authority).user
+    GuardianProfile.objects.create(
+        user=guardian,
+        trained_on=date(2025, 1, 10) if trained else None,
+        training="National guardianship course",
+        record_checked_on=date.today() - timedelta(days=30),
+        record_check_valid_until=date.today() + timedelta(days=record_valid_days),
+    )
+    return guardian

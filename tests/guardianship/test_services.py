@@ -1,0 +1,314 @@
+"""R1 — guardian appointment, through the services."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections
+from django.http import Http404
+from django.test import override_settings
+from django.utils import timezone
+
+from apps.accounts.models import AgencyKind, Role
+from apps.alerts.models import Alert, AlertKind
+from apps.cases.selectors import case_list
+from apps.core.rules import RuleViolation, Violations
+from apps.guardianship import rules
+from apps.guardianship.models import AppointmentKind, DecisionKind, GuardianAppointment
+from apps.guardianship.selectors import active_appointment
+from apps.guardianship.services import (
+    guardian_appoint,
+    guardian_appointment_end,
+    guardian_deadlines_alert,
+    guardian_handover,
+    guardian_opinion_record,
+    guardian_profile_record,
+)
+from tests.accounts.factories import AgencyFactory, MembershipFactory
+from tests.cases.factories import register, supervisor_in
+from tests.guardianship.factories import eligible_guardian, guardianship_authority
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.now()
+
+
+@pytest.fixture
+def case():
+    return register(child_facts={"unaccompanied": True}).case
+
+
+@pytest.fixture
+def boss(case):
+    return supervisor_in(case.owning_agency)
+
+
+def appoint(case, boss, guardian, **kwargs):
+    return guardian_appoint(actor=boss, case=case, guardian=guardian, kind=kwargs.pop("kind", AppointmentKind.QUALIFIED),
+                            **kwargs)  # fmt: skip
+
+
+def codes(refused):
+    return refused.value.codes
+
+
+# --- Who needs one, and what waits for one ----------------------------------------------------
+def test_an_unaccompanied_child_needs_a_guardian_before_an_age_assessment(case):
+    found = Violations()
+    rules.guardian_present(found, case=case, action="an age assessment", at=NOW)
+    with pytest.raises(RuleViolation) as refused:
+        found.raise_if_any()
+    assert codes(refused) == ["GUARDIAN_REQUIRED"]
+    assert "an age assessment" in refused.value.messages[0]
+
+
+def test_an_active_guardian_lets_it_through(case, boss):
+    appoint(case, boss, eligible_guardian())
+    found = Violations()
+    rules.guardian_present(found, case=case, action="an age assessment", at=timezone.now())
+    assert not found
+
+
+def test_a_child_with_parents_who_are_not_implicated_needs_none():
+    case = register(child_facts={"unaccompanied": False}).case
+    found = Violations()
+    rules.guardian_present(found, case=case, action="a referral to the police", at=NOW)
+    assert not found
+
+
+@pytest.mark.parametrize("flag", ["unaccompanied", "separated", "parents_implicated", "parents_conflict_of_interest"])
+def test_each_reason_to_need_a_guardian(flag):
+    case = register(child_facts={flag: True}).case
+    assert rules.needs_guardian(case.child)
+
+
+# --- Eligibility --------------------------------------------------------------------------------
+def test_an_eligible_guardian_is_appointed_and_sees_the_case(case, boss):
+    guardian = eligible_guardian()
+    appointment = appoint(case, boss, guardian)
+    assert active_appointment(case=case, at=timezone.now()) == appointment
+    assert case in case_list(actor=guardian)
+
+
+def test_an_untrained_guardian_is_refused(case, boss):
+    with pytest.raises(RuleViolation) as refused:
+        appoint(case, boss, eligible_guardian(trained=False))
+    assert codes(refused) == ["GUARDIAN_NOT_ELIGIBLE.NOT_QUALIFIED"]
+
+
+def test_an_expired_record_check_is_refused(case, boss):
+    with pytest.raises(RuleViolation) as refused:
+        appoint(case, boss, eligible_guardian(record_valid_days=-1))
+    assert codes(refused) == ["GUARDIAN_NOT_ELIGIBLE.RECORD_CHECK_EXPIRED"]
+
+
+@pytest.mark.parametrize("kind", [AgencyKind.POLICE, AgencyKind.IMMIGRATION, AgencyKind.PROSECUTION])
+def test_staff_of_enforcement_agencies_are_not_independent(case, boss, kind):
+    guardian = eligible_guardian()
+    MembershipFactory(user=guardian, agency=AgencyFactory(kind=kind), role=Role.PARTNER_STAFF)
+    with pytest.raises(RuleViolation) as refused:
+        appoint(case, boss, guardian)
+    assert codes(refused) == ["GUARDIAN_NOT_ELIGIBLE.NOT_INDEPENDENT"]
+
+
+def test_staff_of_the_care_provider_where_the_child_lives_are_not_independent(case, boss):
+    from apps.care.models import Placement, PlacementKind
+
+    home = AgencyFactory(kind=AgencyKind.CARE_PROVIDER)
+    Placement.objects.create(case=case, kind=PlacementKind.FOSTER, provider=home, starts_at=NOW - timedelta(days=1),
+                             recorded_by=boss)  # fmt: skip
+    guardian = eligible_guardian()
+    MembershipFactory(user=guardian, agency=home, role=Role.PARTNER_STAFF)
+    with pytest.raises(RuleViolation) as refused:
+        appoint(case, boss, guardian)
+    assert codes(refused) == ["GUARDIAN_NOT_ELIGIBLE.NOT_INDEPENDENT"]
+
+
+def test_every_missing_condition_is_listed_at_once(case, boss):
+    guardian = eligible_guardian(trained=False, record_valid_days=-1)
+    MembershipFactory(user=guardian, agency=AgencyFactory(kind=AgencyKind.POLICE), role=Role.PARTNER_STAFF)
+    with pytest.raises(RuleViolation) as refused:
+        appoint(case, boss, guardian)
+    assert set(codes(refused)) == {
+        "GUARDIAN_NOT_ELIGIBLE.NOT_QUALIFIED",
+        "GUARDIAN_NOT_ELIGIBLE.RECORD_CHECK_EXPIRED",
+        "GUARDIAN_NOT_ELIGIBLE.NOT_INDEPENDENT",
+    }
+
+
+@override_settings(HAVEN_GUARDIAN_CASELOAD_CAP=2)
+def test_the_caseload_cap_refuses_one_more_ward(boss, case):
+    guardian = eligible_guardian()
+    for _ in range(2):
+        other = register(case.registered_by, case.owning_agency, given="Other", family="Ward").case
+        appoint(other, boss, guardian)
+    with pytest.raises(RuleViolation) as refused:
+        appoint(case, boss, guardian)
+    assert codes(refused) == ["GUARDIAN_NOT_ELIGIBLE.CASELOAD_FULL"]
+
+
+@override_settings(HAVEN_GUARDIAN_CASELOAD_CAP=1)
+def test_a_supervisor_may_exceed_the_cap_with_a_reason(boss, case):
+    guardian = eligible_guardian()
+    appoint(register(case.registered_by, case.owning_agency, given="First", family="Ward").case, boss, guardian)
+    appointment = appoint(case, boss, guardian, over_cap_reason="The only guardian who speaks Tigrinya")
+    assert appointment.over_cap_reason
+
+
+def test_only_a_supervisor_appoints(case):
+    with pytest.raises(PermissionDenied):
+        appoint(case, case.registered_by, eligible_guardian())
+
+
+def test_a_supervisor_of_the_guardianship_authority_may_appoint(case):
+    authority = guardianship_authority()
+    appointment = appoint(case, supervisor_in(authority), eligible_guardian(authority))
+    assert appointment.pk
+
+
+# --- Two appointments racing for the last place ---------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+@override_settings(HAVEN_GUARDIAN_CASELOAD_CAP=1)
+def test_two_appointments_racing_for_the_last_place_one_wins():
+    first = register(child_facts={"unaccompanied": True}).case
+    second = register(first.registered_by, first.owning_agency, given="Second", family="Child").case
+    boss = supervisor_in(first.owning_agency)
+    guardian = eligible_guardian()
+    barrier = threading.Barrier(2, timeout=30)
+    outcomes: list[str] = []
+
+    def attempt(case) -> None:
+        try:
+            barrier.wait()
+            appoint(case, boss, guardian)
+            outcomes.append("appointed")
+        except RuleViolation as refused:
+            outcomes.append(refused.codes[0])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(c,)) for c in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["GUARDIAN_NOT_ELIGIBLE.CASELOAD_FULL", "appointed"]
+    assert GuardianAppointment.objects.filter(guardian=guardian).count() == 1
+
+
+# --- Handover and ending --------------------------------------------------------------------------
+def test_a_handover_starts_the_new_appointment_when_the_old_ends(case, boss):
+    old = appoint(case, boss, eligible_guardian())
+    moment = timezone.now()
+    new = guardian_handover(
+        actor=boss, appointment=old, new_guardian=eligible_guardian(), reason="moved region", at=moment
+    )
+    old.refresh_from_db()
+    assert old.ends_at == moment == new.starts_at
+    assert new.succeeds == old
+    assert active_appointment(case=case, at=moment + timedelta(seconds=1)) == new
+
+
+def test_a_handover_with_a_gap_is_refused(case, boss):
+    old = appoint(case, boss, eligible_guardian())
+    moment = timezone.now()
+    with pytest.raises(RuleViolation) as refused:
+        guardian_handover(actor=boss, appointment=old, new_guardian=eligible_guardian(), reason="x", at=moment,
+                          new_starts_at=moment + timedelta(days=2))  # fmt: skip
+    assert codes(refused) == ["GUARDIAN_HANDOVER_GAP"]
+    old.refresh_from_db()
+    assert old.ends_at is None, "nothing changed"
+
+
+def test_a_handover_across_jurisdictions(case, boss):
+    old = appoint(case, boss, eligible_guardian())
+    abroad = guardianship_authority()
+    abroad.country = "ES"
+    abroad.save()
+    new = guardian_handover(
+        actor=boss, appointment=old, new_guardian=eligible_guardian(abroad), reason="returned to ES"
+    )
+    assert new.guardian.memberships.get().agency.country == "ES"
+
+
+def test_ending_without_successor_needs_a_reason_and_the_case_needs_a_guardian_again(case, boss):
+    appointment = appoint(case, boss, eligible_guardian())
+    with pytest.raises(ValidationError):
+        guardian_appointment_end(actor=boss, appointment=appointment, reason=" ")
+    guardian_appointment_end(actor=boss, appointment=appointment, reason="Misconduct: removed by the authority")
+    found = Violations()
+    rules.guardian_present(found, case=case, action="a BID", at=timezone.now() + timedelta(seconds=1))
+    assert bool(found)
+
+
+def test_an_ended_guardian_no_longer_sees_the_case(case, boss):
+    guardian = eligible_guardian()
+    appointment = appoint(case, boss, guardian)
+    guardian_appointment_end(actor=boss, appointment=appointment, reason="Ward turned 18", at=timezone.now())
+    assert case not in case_list(actor=guardian)
+
+
+# --- Opinions ------------------------------------------------------------------------------------
+def test_a_decision_waits_for_the_guardians_opinion(case, boss):
+    guardian = eligible_guardian()
+    appoint(case, boss, guardian)
+    found = Violations()
+    rules.guardian_opinion_recorded(found, case=case, decision=DecisionKind.AGE_ASSESSMENT, subject="7", action="x")
+    assert [v.code for v in found._found] == ["GUARDIAN_OPINION_REQUIRED"]
+    guardian_opinion_record(actor=guardian, case=case, decision=DecisionKind.AGE_ASSESSMENT, subject="7",
+                            opinion="Agrees with a psycho-social assessment only", agrees=True)  # fmt: skip
+    found = Violations()
+    rules.guardian_opinion_recorded(found, case=case, decision=DecisionKind.AGE_ASSESSMENT, subject="7", action="x")
+    assert not found
+
+
+def test_only_the_active_guardian_records_an_opinion(case, boss):
+    appoint(case, boss, eligible_guardian())
+    with pytest.raises(Http404):
+        guardian_opinion_record(actor=eligible_guardian(), case=case, decision=DecisionKind.BEST_INTERESTS_DETERMINATION,
+                                subject="1", opinion="x", agrees=None)  # fmt: skip
+
+
+def test_the_opinion_is_stored_sealed(case, boss):
+    guardian = eligible_guardian()
+    appoint(case, boss, guardian)
+    record = guardian_opinion_record(actor=guardian, case=case, decision=DecisionKind.DURABLE_SOLUTION, subject="3",
+                                     opinion="Opposes return to Ouarzazate", agrees=False)  # fmt: skip
+    assert b"Ouarzazate" not in bytes(record.opinion)
+
+
+# --- Deadlines ------------------------------------------------------------------------------------
+def test_a_guardian_overdue_alert_goes_to_the_supervisors_once(case):
+    later = case.identified_at + timedelta(hours=25)
+    assert guardian_deadlines_alert(at=later) == 1
+    assert guardian_deadlines_alert(at=later) == 0, "running twice alerts once"
+    alert = Alert.objects.get(kind=AlertKind.GUARDIAN_OVERDUE, case=case)
+    assert alert.role == Role.SUPERVISOR
+    assert alert.agency == case.owning_agency
+    assert "provisional representative" in alert.detail
+
+
+def test_no_alert_before_the_deadline(case):
+    assert guardian_deadlines_alert(at=case.identified_at + timedelta(hours=23)) == 0
+
+
+def test_the_qualified_guardian_deadline_counts_working_days(case, boss):
+    appoint(case, boss, eligible_guardian(), kind=AppointmentKind.PROVISIONAL)
+    assert guardian_deadlines_alert(at=case.identified_at + timedelta(days=14)) == 0
+    assert guardian_deadlines_alert(at=case.identified_at + timedelta(days=22)) == 1
+    assert Alert.objects.get(case=case).key == f"qualified:{case.pk}"
+
+
+def test_a_child_who_needs_no_guardian_raises_nothing():
+    case = register(child_facts={"unaccompanied": False}).case
+    assert guardian_deadlines_alert(at=case.identified_at + timedelta(days=40)) == 0
+
+
+def test_a_profile_is_recorded_by_the_guardians_authority():
+    authority = guardianship_authority()
+    guardian = MembershipFactory(role=Role.GUARDIAN, agency=authority).user
+    profile = guardian_profile_record(actor=supervisor_in(authority), guardian=guardian, trained_on=NOW.date(),
+                                      record_check_valid_until=NOW.date() + timedelta(days=365))  # fmt: skip
+    assert profile.trained_on
+    with pytest.raises(PermissionDenied):
+        guardian_profile_record(actor=supervisor_in(AgencyFactory()), guardian=guardian)
