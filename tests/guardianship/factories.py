@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from apps.accounts.models import AgencyKind, Role
 from apps.guardianship.models import GuardianProfile
 from tests.accounts.factories import AgencyFactory, MembershipFactory
@@ -16,7 +18,7 @@ def eligible_guardian(authority=None, *, trained=True, record_valid_days=365):
         user=guardian,
         trained_on=date(2025, 1, 10) if trained else None,
         training="National guardianship course",
-        record_checked_on=date.today() - timedelta(days=30),
-        record_check_valid_until=date.today() + timedelta(days=record_valid_days),
+        record_checked_on=timezone.now().date() - timedelta(days=30),
+        record_check_valid_until=timezone.now().date() + timedelta(days=record_valid_days),
     )
     return guardian
