@@ -4,6 +4,7 @@ Every name, place and address here is invented. Running it twice changes nothing
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.db import transaction
 
@@ -12,6 +13,8 @@ from apps.accounts.models import Agency, AgencyKind, Membership, Role, Team, Use
 
 DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105 - printed on purpose, development only
 DEMO_DOMAIN = "demo.haven.invalid"
+# Demo staff have held their roles for a while: the demo's cases and appointments begin later.
+DEMO_SINCE = datetime(2024, 1, 8, 9, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,6 @@ def seed_accounts() -> list[DemoLogin]:
         )
         team = Team.objects.get(agency=agency, name=team_of_person) if team_of_person else None
         if not Membership.objects.filter(user=user, agency=agency, role=role, ended_at__isnull=True).exists():
-            services.membership_grant(actor=None, user=user, agency=agency, role=role, team=team)
+            services.membership_grant(actor=None, user=user, agency=agency, role=role, team=team, at=DEMO_SINCE)
         logins.append(DemoLogin(email=email, name=full_name, role=str(role.label), agency=agency_name))
     return logins

@@ -14,6 +14,10 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Agency, Membership, Role, Team, User, validate_time_zone
 from apps.accounts.selectors import user_is_agency_admin, user_is_operator
 
+# Roles that work in the admin until Haven has pages of its own for them. Staff status opens
+# the admin's door only: what each person sees there is still scoped by their roles.
+ADMIN_ROLES = frozenset({Role.OPERATOR, Role.CASEWORKER, Role.SUPERVISOR, Role.GUARDIAN})
+
 
 def _require_operator(actor: User | None) -> None:
     if actor is not None and not user_is_operator(user=actor):
@@ -85,7 +89,7 @@ def membership_grant(
     membership = Membership(user=user, agency=agency, role=role, team=team, started_at=at or timezone.now())
     membership.full_clean(validate_constraints=False)
     membership.save()
-    if role == Role.OPERATOR and not user.is_staff:
+    if role in ADMIN_ROLES and not user.is_staff:
         User.objects.filter(pk=user.pk).update(is_staff=True)
         user.is_staff = True
     return membership
@@ -93,12 +97,13 @@ def membership_grant(
 
 @transaction.atomic
 def membership_end(*, actor: User | None, membership: Membership, at: datetime | None = None) -> Membership:
-    """End a membership; its history stays. Losing the last operator role closes the admin."""
+    """End a membership; its history stays. Losing the last role that works in the admin closes it."""
     _require_agency_admin(actor, membership.agency)
     moment = at or timezone.now()
     Membership.objects.filter(pk=membership.pk, ended_at__isnull=True).update(ended_at=moment)
     membership.refresh_from_db()
     user = membership.user
-    if membership.role == Role.OPERATOR and not user_is_operator(user=user, at=moment):
+    still = Membership.objects.active(at=moment).filter(user=user, role__in=ADMIN_ROLES).exists()
+    if membership.role in ADMIN_ROLES and not still:
         User.objects.filter(pk=user.pk).update(is_staff=False)
     return membership

@@ -55,7 +55,8 @@ _SAVING = "_haven_saving"
 def refusal_messages(refusal: Exception) -> list[str]:
     """Every message a refusal carries: each violation of a RuleViolation, each error of a ValidationError."""
     if isinstance(refusal, RuleViolation):
-        return refusal.messages
+        # The rule's code goes with its words: it is what the user quotes and the tests name.
+        return [f"{v.message} ({v.code})" for v in refusal.violations]
     if isinstance(refusal, ValidationError):
         return [str(m) for m in refusal.messages]
     return [str(refusal) or _("You may not do this.")]

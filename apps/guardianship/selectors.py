@@ -27,7 +27,10 @@ def active_appointment(*, case: Case, at: datetime) -> GuardianAppointment | Non
 
 
 def guardian_active_ward_count(*, guardian: User, at: datetime) -> int:
-    return active_appointments(at=at).filter(guardian=guardian).values("case").distinct().count()
+    """Wards now and to come: an appointment starting later still takes a place under the cap
+    (two appointments racing may carry times in either order)."""
+    current_or_future = Q(ends_at__isnull=True) | Q(ends_at__gt=at)
+    return GuardianAppointment.objects.filter(current_or_future, guardian=guardian).values("case").distinct().count()
 
 
 def appointment_list_for_case(*, case: Case) -> QuerySet[GuardianAppointment]:

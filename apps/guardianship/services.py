@@ -1,6 +1,6 @@
 """Appointing, handing over and ending guardians; their opinions; the deadline check (R1)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,10 +50,10 @@ def guardian_profile_record(
     *,
     actor: User,
     guardian: User,
-    trained_on: datetime | None = None,
+    trained_on: date | None = None,
     training: str = "",
-    record_checked_on: datetime | None = None,
-    record_check_valid_until: datetime | None = None,
+    record_checked_on: date | None = None,
+    record_check_valid_until: date | None = None,
 ) -> GuardianProfile:
     """Record a guardian's training and criminal-record check (their authority's supervisor)."""
     shared = Membership.objects.active().filter(user=guardian, role=Role.GUARDIAN).values("agency")
@@ -92,6 +92,8 @@ def guardian_appoint(
     if not _may_appoint(actor, case):
         raise PermissionDenied(_("Only a supervisor appoints representatives and guardians."))
     moment = at or timezone.now()
+    if not Membership.objects.active(at=moment).filter(user=guardian, role=Role.GUARDIAN).exists():
+        raise ValidationError({"guardian": _("This person holds no active guardian role.")})
     profile = GuardianProfile.objects.select_for_update().filter(user=guardian).first()
     if profile is None:
         # Lock the guardian's user row instead, so the count below is still serialised.
@@ -132,9 +134,15 @@ def guardian_handover(
 
     The old appointment ends at `at`; the new one must start no later (GUARDIAN_HANDOVER_GAP).
     """
+    if not _may_appoint(actor, appointment.case):
+        raise PermissionDenied(_("Only a supervisor hands a child over to a new guardian."))
     moment = at or timezone.now()
     starts = new_starts_at or moment
     old = GuardianAppointment.objects.select_for_update().get(pk=appointment.pk)
+    if GuardianAppointment.objects.filter(succeeds=old).exists():
+        raise ValidationError(_("This appointment was already handed over."))
+    if moment < old.starts_at:
+        raise ValidationError(_("An appointment cannot end before it started."))
     old_ends = min(moment, old.ends_at) if old.ends_at is not None else moment
     found = Violations()
     rules.no_handover_gap(found, old_ends_at=old_ends, new_starts_at=starts)
@@ -182,6 +190,8 @@ def guardian_opinion_record(
         raise Http404
     if decision not in DecisionKind.values:
         raise ValidationError({"decision": _("Unknown decision.")})
+    if GuardianOpinion.objects.filter(case=case, decision=decision, subject=subject, appointment=appointment).exists():
+        raise ValidationError(_("Your opinion on this decision is already recorded; it is not rewritten."))
     record = GuardianOpinion(case=case, appointment=appointment, decision=decision, subject=subject, agrees=agrees,
                              recorded_at=moment)  # fmt: skip
     record.opinion = vault.seal(case.child, vault.data_key(case.child), GuardianOpinion, "opinion", opinion)
@@ -209,6 +219,17 @@ def guardian_deadlines_alert(*, at: datetime | None = None) -> int:
             continue
         appointments = GuardianAppointment.objects.filter(case=case, starts_at__lte=moment)
         had_any = appointments.exists()
+        last = appointments.order_by("-starts_at").first()
+        if last is not None and active_appointment(case=case, at=moment) is None and last.ends_at is not None:
+            # Ended without a successor: the child needs someone again, as fast as at first.
+            due = last.ends_at + provisional_by
+            if moment >= due:
+                alert = alert_raise(
+                    kind=AlertKind.GUARDIAN_OVERDUE, agency=case.owning_agency, role=Role.SUPERVISOR, case=case,
+                    key=f"vacant:{case.pk}:{last.pk}", detail=f"{case.reference}: {_('no guardian since an appointment ended')}",
+                    due_at=due, at=moment,
+                )  # fmt: skip
+                raised += alert is not None
         has_qualified = appointments.filter(kind=AppointmentKind.QUALIFIED).exists()
         qualified_due = add_working_days(
             case.identified_at, settings.HAVEN_QUALIFIED_GUARDIAN_WORKING_DAYS, zone=case.owning_agency.time_zone

@@ -217,6 +217,8 @@ HAVEN_HEARTBEAT_MAX_AGE = env.int("HAVEN_HEARTBEAT_MAX_AGE", default=180)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "apps.core.tasks.beat_heartbeat", "schedule": float(HAVEN_HEARTBEAT_SECONDS)},
     "guardian-deadlines": {"task": "apps.guardianship.tasks.guardian_deadlines_check", "schedule": 15 * 60.0},
+    "held-children-daily-review": {"task": "apps.care.tasks.held_children_daily_review", "schedule": 60 * 60.0},
+    "urgent-action-reviews": {"task": "apps.care.tasks.urgent_action_reviews_check", "schedule": 15 * 60.0},
 }
 
 # --- Haven ------------------------------------------------------------------------------

@@ -336,8 +336,8 @@ def test_every_violation_of_a_refused_move_is_shown(caseworker_client, case, mon
     response = _transition(caseworker_client, case, "start_protection")
 
     assert _messages(response) == [
-        f"{case.reference}: A representative or guardian must be active before the move.",
-        f"{case.reference}: A best-interests determination is required before it.",
+        f"{case.reference}: A representative or guardian must be active before the move. (GUARDIAN_REQUIRED)",
+        f"{case.reference}: A best-interests determination is required before it. (BID_REQUIRED)",
     ]
     assert Case.objects.get(pk=case.pk).state == "registered"
 
@@ -384,8 +384,8 @@ def test_a_rule_violation_on_save_is_shown_as_form_errors(caseworker_client, cas
 
     assert response.status_code == 200
     assert response.context["adminform"].form.non_field_errors() == [
-        "Record the legal basis and purpose of the referral.",
-        "A best-interests determination is required before [action].",
+        "Record the legal basis and purpose of the referral. (SHARING_NOT_ALLOWED.NO_LEGAL_BASIS)",
+        "A best-interests determination is required before [action]. (BID_REQUIRED)",
     ]
     assert Case.objects.get(pk=case.pk).risk_level == "high"
 

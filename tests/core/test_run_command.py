@@ -16,6 +16,7 @@ import pytest
 from config.embedded_db import EmbeddedPostgres
 
 ROOT = Path(__file__).resolve().parents[2]
+DEMO_USERS = 16  # the demo's people (apps/accounts/demo.py and apps/guardianship/demo.py)
 pytestmark = [pytest.mark.xdist_group("celery")]
 
 
@@ -110,4 +111,4 @@ def test_a_second_run_keeps_the_data_of_the_first(tmp_path):
             users = conn.execute("SELECT count(*) FROM accounts_user").fetchone()[0]
     finally:
         server.release()
-    assert users == 14, "the demo world, once: the second run neither lost nor duplicated it"
+    assert users == DEMO_USERS, "the demo world, once: the second run neither lost nor duplicated it"

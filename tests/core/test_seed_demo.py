@@ -31,7 +31,9 @@ def test_demo_data_is_refused_where_it_is_not_allowed(settings):
     assert not User.objects.exists()
 
 
-def test_the_demo_operator_can_use_the_admin():
+def test_the_demo_staff_who_work_in_the_admin_can_open_it():
     call_command("seed_demo", "--quiet-logins")
     assert User.objects.get(email="ines.duarte@demo.haven.invalid").is_staff
-    assert not User.objects.get(email="ana.ferreira@demo.haven.invalid").is_staff
+    assert User.objects.get(email="ana.ferreira@demo.haven.invalid").is_staff
+    assert User.objects.get(email="joana.lima@demo.haven.invalid").is_staff
+    assert not User.objects.get(email="paulo.reis@demo.haven.invalid").is_staff, "an analyst sees no case data"

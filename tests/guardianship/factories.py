@@ -13,7 +13,10 @@ def guardianship_authority():
 
 def eligible_guardian(authority=None, *, trained=True, record_valid_days=365):
     authority = authority or guardianship_authority()
-    guardian = MembershipFactory(role=Role.GUARDIAN, agency=authority).user
+    # A guardian of some standing: their role began well before any appointment in a test.
+    guardian = MembershipFactory(
+        role=Role.GUARDIAN, agency=authority, started_at=timezone.now() - timedelta(days=365)
+    ).user
     GuardianProfile.objects.create(
         user=guardian,
         trained_on=date(2025, 1, 10) if trained else None,

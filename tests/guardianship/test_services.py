@@ -312,3 +312,43 @@ def test_a_profile_is_recorded_by_the_guardians_authority():
     assert profile.trained_on
     with pytest.raises(PermissionDenied):
         guardian_profile_record(actor=supervisor_in(AgencyFactory()), guardian=guardian)
+
+
+def test_a_guardian_ended_without_successor_is_overdue_again(case, boss):
+    appointment = appoint(case, boss, eligible_guardian())
+    ended = timezone.now()
+    guardian_appointment_end(actor=boss, appointment=appointment, reason="Misconduct", at=ended)
+    assert guardian_deadlines_alert(at=ended + timedelta(hours=23)) == 0
+    assert guardian_deadlines_alert(at=ended + timedelta(hours=25)) == 1
+    assert guardian_deadlines_alert(at=ended + timedelta(hours=26)) == 0
+    assert Alert.objects.filter(case=case, key__startswith="vacant:").count() == 1
+
+
+def test_someone_without_an_active_guardian_role_cannot_be_appointed(case, boss):
+    guardian = eligible_guardian()
+    guardian.memberships.update(ended_at=timezone.now())
+    with pytest.raises(ValidationError):
+        appoint(case, boss, guardian)
+
+
+def test_an_appointment_is_handed_over_once(case, boss):
+    old = appoint(case, boss, eligible_guardian())
+    guardian_handover(actor=boss, appointment=old, new_guardian=eligible_guardian(), reason="moved")
+    with pytest.raises(ValidationError):
+        guardian_handover(actor=boss, appointment=old, new_guardian=eligible_guardian(), reason="again")
+
+
+def test_a_handover_needs_a_supervisor(case, boss):
+    old = appoint(case, boss, eligible_guardian())
+    with pytest.raises(PermissionDenied):
+        guardian_handover(actor=case.registered_by, appointment=old, new_guardian=eligible_guardian(), reason="x")
+
+
+def test_an_opinion_is_recorded_once(case, boss):
+    guardian = eligible_guardian()
+    appoint(case, boss, guardian)
+    kwargs = {"actor": guardian, "case": case, "decision": DecisionKind.BEST_INTERESTS_ASSESSMENT, "subject": "1",
+              "opinion": "Agrees", "agrees": True}  # fmt: skip
+    guardian_opinion_record(**kwargs)
+    with pytest.raises(ValidationError):
+        guardian_opinion_record(**kwargs)

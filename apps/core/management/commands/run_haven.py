@@ -20,7 +20,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connection
 
-from apps.accounts.demo import DEMO_PASSWORD, seed_accounts
+from apps.accounts.demo import DEMO_PASSWORD
+from apps.core.demo import seed_demo_world
 from apps.core.health import broker_reachable
 from config import embedded_db
 
@@ -63,7 +64,7 @@ class Command(BaseCommand):
         self._check_broker()
         self.stdout.write("Applying database migrations …")
         call_command("migrate", interactive=False, verbosity=0)
-        logins = [] if options["no_demo"] else seed_accounts()
+        logins = [] if options["no_demo"] else seed_demo_world().logins
 
         env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
         python = sys.executable

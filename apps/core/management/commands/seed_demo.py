@@ -5,8 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.accounts.demo import DEMO_PASSWORD, seed_accounts
-from apps.cases.demo import seed_cases
+from apps.accounts.demo import DEMO_PASSWORD
+from apps.core.demo import seed_demo_world
 
 
 class Command(BaseCommand):
@@ -18,9 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.HAVEN_DEMO_DATA_ALLOWED:
             raise CommandError("Demo data is refused under these settings: it is for development machines only.")
-        logins = seed_accounts()
+        world = seed_demo_world()
+        logins = world.logins
         self.stdout.write(self.style.SUCCESS(f"Demo world ready: {len(logins)} users."))
-        self.stdout.write(self.style.SUCCESS(seed_cases().describe()))
+        for summary in world.summaries:
+            self.stdout.write(self.style.SUCCESS(summary))
         if options["quiet_logins"]:
             return
         self.stdout.write(f"Every demo user's password: {DEMO_PASSWORD}")

@@ -1,0 +1,676 @@
+"""Guardians in the admin (R1): the same scope and the same services as every other channel.
+
+- Guardian profiles (training and criminal-record check) are kept by the supervisors of the
+  guardian's own guardianship authority, through `guardian_profile_record`.
+- Appointments are listed for the cases the user may see (`case_visibility`) and for the
+  user's own appointments as guardian. A supervisor appoints through `guardian_appoint`,
+  hands over through `guardian_handover` and ends an appointment without a successor through
+  `guardian_appointment_end` (both admin actions with a page of their own). What the rules
+  refuse (`GUARDIAN_NOT_ELIGIBLE`, every violation at once; `GUARDIAN_HANDOVER_GAP`) is shown
+  on the form and nothing is written. An appointment is never edited or deleted.
+- Opinions are recorded by the child's active guardian through `guardian_opinion_record`;
+  their sealed text is opened only for those who see the case, and never edited afterwards.
+
+Superuser status and model permissions add nothing; staff status only opens the site.
+"""
+
+from datetime import datetime
+from typing import Any, cast
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers, widgets
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.accounts.models import AgencyKind, Membership, Role, User
+from apps.accounts.selectors import membership_list_for_user
+from apps.audit.models import Channel
+from apps.audit.services import record_access_log
+from apps.cases import vault
+from apps.cases.models import Case, CaseState
+from apps.cases.selectors import case_list, case_visibility
+from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, refusal_messages
+from apps.core.crypto import KeyUnavailable
+from apps.guardianship import services
+from apps.guardianship.models import AppointmentKind, GuardianAppointment, GuardianOpinion, GuardianProfile
+from apps.guardianship.selectors import active_appointment, active_appointments
+
+# Roles that may look at appointments and opinions (each then scoped to what they may see).
+GUARDIANSHIP_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.GUARDIAN})
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def _roles(request: HttpRequest) -> set[str]:
+    """The roles the staff user holds in any agency now; read once per request."""
+    cached: set[str] | None = getattr(request, "_haven_guardianship_roles", None)
+    if cached is None:
+        user = request.user
+        cached = set()
+        if isinstance(user, User) and user.is_active and user.is_staff:
+            cached = set(membership_list_for_user(user=user).values_list("role", flat=True))
+        setattr(request, "_haven_guardianship_roles", cached)  # noqa: B010 - HttpRequest declares no such attribute
+    return cached
+
+
+def _supervised_authorities(actor: User) -> QuerySet[Membership, Any]:
+    """The guardianship authorities the actor supervises now (agency ids)."""
+    return (
+        Membership.objects.active()
+        .filter(user=actor, role=Role.SUPERVISOR, agency__kind=AgencyKind.GUARDIANSHIP_AUTHORITY)
+        .values("agency_id")
+    )
+
+
+def guardian_candidates() -> QuerySet[User]:
+    """Active users who hold a guardian membership now; the services decide whether they are eligible."""
+    guardians = Membership.objects.active().filter(role=Role.GUARDIAN).values("user_id")
+    return User.objects.filter(is_active=True, pk__in=guardians).order_by("full_name", "email")
+
+
+class GuardianChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name} <{obj.email}>" if obj.full_name else obj.email
+
+
+def _visible_cases(actor: User) -> QuerySet[Case]:
+    return Case.objects.filter(case_visibility(actor=actor))
+
+
+class _OutOfScope(Http404):
+    """An id outside the user's scope: answered as a 404, like an id that does not exist."""
+
+    def __init__(self, object_id: str) -> None:
+        super().__init__()
+        self.object_id = str(object_id)
+
+
+# --- Guardian profiles --------------------------------------------------------------------
+PROFILE_FIELDS = ("trained_on", "training", "record_checked_on", "record_check_valid_until")
+
+
+class GuardianProfileForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = GuardianProfile
+        fields = PROFILE_FIELDS
+
+
+class GuardianProfileAddForm(GuardianProfileForm):
+    actor: User | None = None  # set by GuardianProfileAdmin.get_form for the request
+
+    guardian = GuardianChoiceField(
+        label=gettext_lazy("Guardian"),
+        queryset=User.objects.none(),
+        help_text=gettext_lazy("Guardians of an authority you supervise who have no profile yet."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.actor is not None:
+            field = cast("GuardianChoiceField", self.fields["guardian"])
+            theirs = Membership.objects.active().filter(
+                role=Role.GUARDIAN, agency_id__in=_supervised_authorities(self.actor)
+            )
+            field.queryset = (
+                User.objects.filter(is_active=True, pk__in=theirs.values("user_id"))
+                .exclude(Exists(GuardianProfile.objects.filter(user=OuterRef("pk"))))
+                .order_by("full_name", "email")
+            )
+
+
+@admin.register(GuardianProfile)
+class GuardianProfileAdmin(ServiceRefusalsMixin):
+    """What makes a guardian eligible, kept by the supervisors of their own authority."""
+
+    list_display = ("user", "trained_on", "record_checked_on", "record_check_valid_until", "record_check_in_date")
+    list_select_related = ("user",)
+    search_fields = ("user__full_name", "user__email")
+    form = GuardianProfileForm
+
+    def _supervises_an_authority(self, request: HttpRequest) -> bool:
+        if Role.SUPERVISOR not in _roles(request):
+            return False
+        return _supervised_authorities(_actor(request)).exists()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._supervises_an_authority(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._supervises_an_authority(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._supervises_an_authority(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._supervises_an_authority(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GuardianProfile]:
+        theirs = Membership.objects.active().filter(
+            role=Role.GUARDIAN, agency_id__in=_supervised_authorities(_actor(request))
+        )
+        return super().get_queryset(request).filter(user_id__in=theirs.values("user_id"))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        profile = super().get_object(request, object_id, from_field)
+        if profile is None:
+            raise Http404
+        return profile
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("guardian", *PROFILE_FIELDS) if obj is None else ("user", *PROFILE_FIELDS)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return () if obj is None else ("user",)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = type("GuardianProfileAddForm", (GuardianProfileAddForm,), {"actor": _actor(request)})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    @admin.display(boolean=True, description=gettext_lazy("record check in date"))
+    def record_check_in_date(self, obj: GuardianProfile) -> bool:
+        until = obj.record_check_valid_until
+        return until is not None and until >= timezone.localdate()
+
+    def save_model(self, request: HttpRequest, obj: GuardianProfile, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        guardian = obj.user if change else data["guardian"]
+        profile = services.guardian_profile_record(
+            actor=_actor(request), guardian=guardian, **{name: data[name] for name in PROFILE_FIELDS}
+        )
+        obj.pk, obj.user = profile.pk, guardian
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Nothing besides the service writes."""
+
+
+# --- Appointments -------------------------------------------------------------------------
+class HandoverForm(forms.Form):
+    """Who takes over, when, and why; the new appointment must start no later than the old ends."""
+
+    new_guardian = GuardianChoiceField(label=gettext_lazy("New guardian"), queryset=User.objects.none())
+    kind = forms.ChoiceField(label=gettext_lazy("As"), choices=AppointmentKind.choices)
+    ends_at = forms.SplitDateTimeField(
+        label=gettext_lazy("The current appointment ends"),
+        required=False,
+        widget=widgets.AdminSplitDateTime,
+        help_text=gettext_lazy("Leave empty for now."),
+    )
+    new_starts_at = forms.SplitDateTimeField(
+        label=gettext_lazy("The new appointment starts"),
+        required=False,
+        widget=widgets.AdminSplitDateTime,
+        help_text=gettext_lazy(
+            "Leave empty to start when the current one ends. A later start would leave the child without a "
+            "guardian and is refused."
+        ),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Recorded as the reason the current appointment ends."),
+    )
+
+    def __init__(self, *args: Any, appointment: GuardianAppointment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.appointment = appointment
+        self.fields["kind"].initial = appointment.kind
+        field = cast("GuardianChoiceField", self.fields["new_guardian"])
+        field.queryset = guardian_candidates()
+
+    def clean_ends_at(self) -> datetime | None:
+        ends: datetime | None = self.cleaned_data["ends_at"]
+        if ends is not None and ends < self.appointment.starts_at:
+            raise ValidationError(_("The current appointment cannot end before it started."))
+        return ends
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        new_guardian = cleaned.get("new_guardian")
+        same_person = new_guardian is not None and new_guardian.pk == self.appointment.guardian_id
+        if same_person and cleaned.get("kind") == self.appointment.kind:
+            self.add_error("new_guardian", _("This person already holds this appointment."))
+        return cleaned
+
+
+class EndAppointmentForm(forms.Form):
+    # Not required here: `guardian_appointment_end` refuses an end without a reason, and says so.
+    reason = forms.CharField(
+        label=gettext_lazy("Why the appointment ends"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Recorded with the appointment. Until someone new is appointed, the case needs one."),
+    )
+
+
+class _AppointmentStatusFilter(admin.SimpleListFilter):
+    title = gettext_lazy("status")
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("active", _("Active now")), ("ended", _("Ended"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[GuardianAppointment]) -> QuerySet[GuardianAppointment]:
+        now = timezone.now()
+        active = Q(starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        if self.value() == "active":
+            return queryset.filter(active)
+        if self.value() == "ended":
+            return queryset.filter(ends_at__lte=now)
+        return queryset
+
+
+@admin.register(GuardianAppointment)
+class GuardianAppointmentAdmin(ServiceRefusalsMixin):
+    """Representatives and guardians appointed to a child's case; never edited, never deleted."""
+
+    list_display = ("case", "guardian", "kind", "starts_at", "ends_at", "is_active_now", "appointed_by")
+    list_select_related = ("case", "guardian", "appointed_by")
+    list_filter = (_AppointmentStatusFilter, "kind")
+    search_fields = ("case__reference",)
+    show_full_result_count = False
+    actions = ("hand_over", "end_without_successor")
+    handover_template = "admin/guardianship/guardianappointment/handover.html"
+    end_template = "admin/guardianship/guardianappointment/end_confirmation.html"
+
+    add_fields = ("case", "guardian", "kind", "over_cap_reason")
+    view_fields = (
+        "case",
+        "guardian",
+        "kind",
+        ("starts_at", "ends_at"),
+        "end_reason",
+        "over_cap_reason",
+        "appointed_by",
+        "hands_over_from",
+        "handed_over_to",
+        "created_at",
+    )
+    readonly_fields = ("hands_over_from", "handed_over_to")
+
+    # Access: roles, never superuser status or model permissions.
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(_roles(request) & GUARDIANSHIP_ROLES)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(_roles(request) & GUARDIANSHIP_ROLES)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # The service decides for each case: a supervisor of its agency or of a guardianship authority.
+        return Role.SUPERVISOR in _roles(request)
+
+    def has_appoint_permission(self, request: HttpRequest) -> bool:
+        return Role.SUPERVISOR in _roles(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GuardianAppointment]:
+        actor = _actor(request)
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Q(case__in=_visible_cases(actor)) | Q(guardian=actor))
+            .select_related("case", "guardian", "appointed_by")
+        )
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        appointment = super().get_object(request, object_id, from_field)
+        if appointment is None:
+            raise Http404
+        return appointment
+
+    # Forms
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.add_fields if obj is None else self.view_fields
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "case":
+            kwargs["queryset"] = case_list(actor=_actor(request)).exclude(state=CaseState.CLOSED).order_by("reference")
+            kwargs["help_text"] = _("Cases you may see.")
+        elif db_field.name == "guardian":
+            kwargs["queryset"] = guardian_candidates()
+            kwargs["form_class"] = GuardianChoiceField
+            kwargs["help_text"] = _(
+                "Trained, independent of the case, with a criminal-record check in date and under the caseload cap."
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "over_cap_reason" and field is not None:
+            field.help_text = _("Only to exceed the guardian's caseload cap: say why this guardian all the same.")
+            field.widget.attrs["rows"] = 3
+        return field
+
+    def save_model(self, request: HttpRequest, obj: GuardianAppointment, form: Any, change: bool) -> None:
+        if change:
+            raise PermissionDenied(_("An appointment is not edited: hand it over or end it."))
+        data = form.cleaned_data
+        appointment = services.guardian_appoint(
+            actor=_actor(request),
+            case=data["case"],
+            guardian=data["guardian"],
+            kind=data["kind"],
+            over_cap_reason=data.get("over_cap_reason") or "",
+        )
+        obj.pk, obj.starts_at, obj.appointed_by = appointment.pk, appointment.starts_at, appointment.appointed_by
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Nothing besides the service writes."""
+
+    # Columns
+    @admin.display(boolean=True, description=gettext_lazy("active"))
+    def is_active_now(self, obj: GuardianAppointment) -> bool:
+        now = timezone.now()
+        return obj.starts_at <= now and (obj.ends_at is None or obj.ends_at > now)
+
+    @staticmethod
+    def _describe(appointment: GuardianAppointment) -> str:
+        def when(moment: datetime) -> str:
+            return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+        ends = when(appointment.ends_at) if appointment.ends_at else _("open")
+        starts = when(appointment.starts_at)
+        return f"{appointment.guardian} — {appointment.get_kind_display()} ({starts} → {ends})"
+
+    @admin.display(description=gettext_lazy("hands over from"))
+    def hands_over_from(self, obj: GuardianAppointment) -> str:
+        return self._describe(obj.succeeds) if obj.succeeds is not None else "—"
+
+    @admin.display(description=gettext_lazy("handed over to"))
+    def handed_over_to(self, obj: GuardianAppointment) -> str:
+        successor = GuardianAppointment.objects.filter(succeeds=obj).select_related("guardian").first()
+        return self._describe(successor) if successor else "—"
+
+    # Actions: one appointment at a time, on a page of their own
+    def _one_open(self, request: HttpRequest, queryset: QuerySet[GuardianAppointment]) -> GuardianAppointment | None:
+        selected = list(queryset.select_related("case", "guardian")[:2])
+        if len(selected) != 1:
+            self.message_user(request, _("Select exactly one appointment."), messages.WARNING)
+            return None
+        [appointment] = selected
+        if appointment.ends_at is not None and appointment.ends_at <= timezone.now():
+            self.message_user(
+                request, _("%(case)s: this appointment has already ended.") % {"case": appointment.case}, messages.INFO
+            )
+            return None
+        if GuardianAppointment.objects.filter(succeeds=appointment).exists():
+            self.message_user(
+                request,
+                _("%(case)s: this appointment has already been handed over.") % {"case": appointment.case},
+                messages.INFO,
+            )
+            return None
+        return appointment
+
+    def _page(
+        self,
+        request: HttpRequest,
+        template: str,
+        *,
+        action: str,
+        title: str,
+        appointment: GuardianAppointment,
+        form: Any,
+    ) -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": None,
+            "opts": self.opts,
+            "action": action,
+            "appointment": appointment,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, template, context)
+
+    @admin.action(description=gettext_lazy("Hand over to another guardian"), permissions=["appoint"])
+    def hand_over(self, request: HttpRequest, queryset: QuerySet[GuardianAppointment]) -> HttpResponse | None:
+        """Ask for the new guardian, the moments and the reason, then call `guardian_handover`."""
+        appointment = self._one_open(request, queryset)
+        if appointment is None:
+            return None
+        form = HandoverForm(request.POST if request.POST.get("confirm") else None, appointment=appointment)
+        title = _("Hand over %(case)s to another guardian") % {"case": appointment.case}
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                new = services.guardian_handover(
+                    actor=_actor(request),
+                    appointment=appointment,
+                    new_guardian=data["new_guardian"],
+                    reason=data["reason"],
+                    at=data["ends_at"],
+                    new_starts_at=data["new_starts_at"],
+                    kind=data["kind"],
+                )
+            except ACTION_REFUSALS as refusal:
+                # Nothing was written: show the page again with what the rules refused.
+                for message in refusal_messages(refusal):
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request,
+                    _("%(case)s handed over to %(guardian)s.") % {"case": appointment.case, "guardian": new.guardian},
+                    messages.SUCCESS,
+                )
+                return None
+        return self._page(
+            request, self.handover_template, action="hand_over", title=title, appointment=appointment, form=form
+        )
+
+    @admin.action(description=gettext_lazy("End without successor"), permissions=["appoint"])
+    def end_without_successor(
+        self, request: HttpRequest, queryset: QuerySet[GuardianAppointment]
+    ) -> HttpResponse | None:
+        """Ask why, then call `guardian_appointment_end`; the case needs a guardian again."""
+        appointment = self._one_open(request, queryset)
+        if appointment is None:
+            return None
+        form = EndAppointmentForm(request.POST if request.POST.get("confirm") else None)
+        title = _("End the appointment on %(case)s without a successor") % {"case": appointment.case}
+        if form.is_valid():
+            try:
+                services.guardian_appointment_end(
+                    actor=_actor(request), appointment=appointment, reason=form.cleaned_data["reason"]
+                )
+            except ACTION_REFUSALS as refusal:
+                if isinstance(refusal, ValidationError) and hasattr(refusal, "error_dict"):
+                    for message in refusal.message_dict.get("end_reason", []):
+                        form.add_error("reason", message)
+                    for name, errors in refusal.message_dict.items():
+                        if name != "end_reason":
+                            for message in errors:
+                                form.add_error(None, message)
+                else:
+                    for message in refusal_messages(refusal):
+                        form.add_error(None, message)
+            else:
+                self.message_user(
+                    request,
+                    _("The appointment of %(guardian)s on %(case)s has ended; the case needs a guardian again.")
+                    % {"guardian": appointment.guardian, "case": appointment.case},
+                    messages.SUCCESS,
+                )
+                return None
+        return self._page(
+            request, self.end_template, action="end_without_successor", title=title, appointment=appointment, form=form
+        )
+
+
+# --- Opinions -----------------------------------------------------------------------------
+OPINION_ADD_FIELDS = ("case", "decision", "subject", "opinion_text", "agrees")
+
+
+class GuardianOpinionAddForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The active guardian's opinion on one decision; its text is sealed by the service."""
+
+    actor: User | None = None  # set by GuardianOpinionAdmin.get_form for the request
+
+    opinion_text = forms.CharField(label=gettext_lazy("Opinion"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    class Meta:
+        model = GuardianOpinion
+        fields = ("case", "decision", "subject", "agrees")
+        labels = {"agrees": gettext_lazy("Agrees with the proposed decision")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.actor is not None:
+            case_field = cast("forms.ModelChoiceField[Case]", self.fields["case"])
+            case_field.queryset = wards(self.actor)
+            case_field.help_text = _("Cases where you are the active representative or guardian.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        case, decision, subject = cleaned.get("case"), cleaned.get("decision"), cleaned.get("subject")
+        if case is not None and decision and subject:
+            appointment = active_appointment(case=case, at=timezone.now())
+            recorded = GuardianOpinion.objects.filter(
+                case=case, decision=decision, subject=subject, appointment=appointment
+            )
+            if appointment is not None and recorded.exists():
+                raise ValidationError(_("Your opinion on this decision is already recorded; it is not changed."))
+        return cleaned
+
+
+def wards(actor: User) -> QuerySet[Case]:
+    """Cases where the actor is an active representative or guardian (and a guardian by role)."""
+    mine = active_appointments(at=timezone.now()).filter(guardian=actor, case=OuterRef("pk"))
+    return _visible_cases(actor).filter(Exists(mine)).order_by("reference")
+
+
+@admin.register(GuardianOpinion)
+class GuardianOpinionAdmin(ServiceRefusalsMixin):
+    """Guardians' recorded opinions; the text is opened only on a case the user may see."""
+
+    list_display = ("case", "decision", "subject", "agrees", "recorded_by", "recorded_at")
+    list_select_related = ("case", "appointment__guardian")
+    list_filter = ("decision",)
+    search_fields = ("case__reference", "subject")
+    view_fields = ("case", "decision", "subject", "agrees", "recorded_by", "recorded_at", "opinion_text")
+    readonly_fields = ("recorded_by", "opinion_text")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(_roles(request) & GUARDIANSHIP_ROLES)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(_roles(request) & GUARDIANSHIP_ROLES)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return Role.GUARDIAN in _roles(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GuardianOpinion]:
+        return super().get_queryset(request).filter(case__in=_visible_cases(_actor(request)))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        opinion = super().get_object(request, object_id, from_field)
+        if opinion is None:
+            raise _OutOfScope(object_id)
+        return opinion
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _OutOfScope as denied:
+            # Logged once the view's transaction has rolled back, so the record of the attempt stays.
+            existing = (
+                GuardianOpinion.objects.filter(pk=denied.object_id).select_related("case").first()
+                if denied.object_id.isdigit()
+                else None
+            )
+            record_access_log(
+                actor=request.user, case=existing.case if existing else None, action="view",
+                channel=Channel.ADMIN, allowed=False,
+            )  # fmt: skip
+            raise Http404 from None
+
+    def render_change_form(  # noqa: PLR0917 - Django's signature
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: GuardianOpinion | None = None,
+    ) -> HttpResponse:
+        if obj is not None and obj.pk is not None:
+            # The page shows the opinion's sealed text: a read of the child's record.
+            record_access_log(actor=request.user, case=obj.case, action="view", channel=Channel.ADMIN, allowed=True)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return OPINION_ADD_FIELDS if obj is None else self.view_fields
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = type("GuardianOpinionAddForm", (GuardianOpinionAddForm,), {"actor": _actor(request)})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: GuardianOpinion, form: Any, change: bool) -> None:
+        if change:
+            raise PermissionDenied(_("A recorded opinion is not changed."))
+        data = form.cleaned_data
+        try:
+            record = services.guardian_opinion_record(
+                actor=_actor(request),
+                case=data["case"],
+                decision=data["decision"],
+                subject=data["subject"],
+                opinion=data["opinion_text"],
+                agrees=data["agrees"],
+            )
+        except Http404:
+            raise PermissionDenied(_("Only the child's active guardian records an opinion on this case.")) from None
+        obj.pk, obj.appointment, obj.recorded_at = record.pk, record.appointment, record.recorded_at
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Nothing besides the service writes."""
+
+    @admin.display(description=gettext_lazy("recorded by"))
+    def recorded_by(self, obj: GuardianOpinion) -> str:
+        return str(obj.appointment.guardian)
+
+    @admin.display(description=gettext_lazy("opinion"))
+    def opinion_text(self, obj: GuardianOpinion) -> str:
+        # Only reached for an opinion on a case the user may see (get_queryset).
+        child = obj.case.child
+        try:
+            text = vault.open_sealed(child, vault.data_key(child), GuardianOpinion, "opinion", obj.opinion)
+        except KeyUnavailable:
+            return _("Anonymised")
+        return str(text or "")
