@@ -1,0 +1,34 @@
+"""A supervisor's dashboard in a real browser: what needs attention comes first."""
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from apps.core.demo import seed_demo_world
+from tests.browser.test_sign_in import sign_in
+
+MARTA = f"marta.sousa@{DEMO_DOMAIN}"
+
+
+@pytest.fixture
+def demo_world(transactional_db):
+    return seed_demo_world()
+
+
+def test_a_supervisor_sees_the_overdue_guardian_first(page, live_server, demo_world, screenshot):
+    sign_in(page, live_server.url, MARTA, DEMO_PASSWORD)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Marta")
+    alerts = page.get_by_role("region", name="Needs your attention").get_by_role("row")
+    expect(alerts.nth(1)).to_contain_text("Representative or guardian overdue")
+    screenshot(page, "dashboard")
+
+
+def test_the_dashboard_reads_right_to_left_in_arabic(page, live_server, demo_world, screenshot):
+    sign_in(page, live_server.url, MARTA, DEMO_PASSWORD)
+    page.get_by_label("Language").select_option("ar")
+    page.locator("form.language").get_by_role("button").click()
+
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("region", name="Needs your attention")).to_be_visible()
+    screenshot(page, "dashboard-ar")
