@@ -1,4 +1,4 @@
-"""The whole fictional demo world, in order: people, cases, guardians, care."""
+"""The whole fictional demo world, in order: people, cases, guardians, care, age."""
 
 from dataclasses import dataclass, field
 
@@ -16,6 +16,7 @@ class DemoWorld:
 @transaction.atomic
 def seed_demo_world() -> DemoWorld:
     """Create what is missing of the demo world; a second run changes nothing."""
+    from apps.age.demo import seed_age
     from apps.care.demo import seed_care
     from apps.cases.demo import seed_cases
     from apps.guardianship.demo import seed_guardianship
@@ -24,4 +25,5 @@ def seed_demo_world() -> DemoWorld:
     world.summaries.append(seed_cases().describe())
     world.summaries.append(seed_guardianship().describe())
     world.summaries.append(seed_care().describe())
+    world.summaries.append(seed_age().describe())  # after guardianship: it reuses an active guardian
     return world

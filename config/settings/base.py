@@ -219,6 +219,7 @@ CELERY_BEAT_SCHEDULE = {
     "guardian-deadlines": {"task": "apps.guardianship.tasks.guardian_deadlines_check", "schedule": 15 * 60.0},
     "held-children-daily-review": {"task": "apps.care.tasks.held_children_daily_review", "schedule": 60 * 60.0},
     "urgent-action-reviews": {"task": "apps.care.tasks.urgent_action_reviews_check", "schedule": 15 * 60.0},
+    "age-appeal-periods": {"task": "apps.age.tasks.age_appeal_periods_check", "schedule": 60 * 60.0},
 }
 
 # --- Haven ------------------------------------------------------------------------------

@@ -1,0 +1,915 @@
+"""Age in the admin (R2): the same scope and the same services as every other channel.
+
+Who may open it: staff users who hold an active caseworker, supervisor or guardian
+membership; superuser status and model permissions add nothing. Every list and page is
+scoped by `case_visibility` (a record of a case outside it is a 404, logged as denied), and
+a page that shows sealed values logs the read. Forms carry no model fields: every value goes
+to a service, which refuses with every violation at once, shown as the form's errors —
+documents and their flags and disputes, claims, external decisions and their challenge,
+assessments (opening, result, approval, stopping), methods, appeals, and anything that would
+treat the person as an adult. Nothing is edited directly and nothing is deleted.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any, cast
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin import widgets
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.accounts.models import Role, User
+from apps.accounts.selectors import membership_list_for_user
+from apps.age import selectors, services
+from apps.age.models import (
+    AdultTreatment,
+    AdultTreatmentPurpose,
+    AgeAppeal,
+    AgeAssessment,
+    AgeClaim,
+    AppealOutcome,
+    AssessmentMethod,
+    AssessmentProfessional,
+    AssessmentResult,
+    AssessmentStatus,
+    Discipline,
+    DocumentEvent,
+    DocumentKind,
+    ExternalAgeDecision,
+    IdentityDocument,
+    MethodKind,
+    MethodOutcome,
+    ResultGround,
+)
+from apps.age.rules import Consent, Professional
+from apps.audit.models import Channel
+from apps.audit.services import record_access_log
+from apps.cases import vault
+from apps.cases.models import Case
+from apps.cases.selectors import case_visibility
+from apps.core.admin import ServiceRefusalsMixin
+from apps.core.crypto import KeyUnavailable
+
+AGE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.GUARDIAN})
+EMPTY = (("", "—"),)
+
+
+def _actor(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def _roles(request: HttpRequest) -> set[str]:
+    """The age roles the staff user holds in any agency now; read once per request."""
+    cached: set[str] | None = getattr(request, "_haven_age_roles", None)
+    if cached is None:
+        user = request.user
+        cached = set()
+        if isinstance(user, User) and user.is_active and user.is_staff:
+            cached = set(membership_list_for_user(user=user).filter(role__in=AGE_ROLES).values_list("role", flat=True))
+        setattr(request, "_haven_age_roles", cached)  # noqa: B010 - HttpRequest declares no such attribute
+    return cached
+
+
+def _visible_cases(actor: User) -> QuerySet[Case]:
+    return Case.objects.filter(case_visibility(actor=actor)).order_by("reference")
+
+
+def _adopt(obj: models.Model, written: models.Model) -> None:
+    """Give the admin's unsaved instance the identity and values of the row a service wrote."""
+    for column in obj._meta.concrete_fields:
+        setattr(obj, column.attname, getattr(written, column.attname))
+    obj._state.adding = False
+
+
+def _opened(record: models.Model, case: Case, column: str) -> str:
+    """A sealed value shown on a page the user may see; "Anonymised" once the key is gone."""
+    try:
+        value = vault.open_sealed(case.child, vault.data_key(case.child), record, column, getattr(record, column))
+    except KeyUnavailable:
+        return _("Anonymised")
+    return "" if value is None else str(value)
+
+
+def _date_input(label: Any, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=widgets.AdminDateWidget)
+
+
+def _text(label: Any, *, required: bool = False, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+# --- Forms: declared fields only, each handed to a service --------------------------------------
+class AgeForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Carries no model fields (the admin is asked for none): a save writes only through services."""
+
+    actor: User | None = None  # set by the admin for the request
+
+    def _post_clean(self) -> None:
+        """No model validation: some declared fields share a model field's name, and the
+        services validate what they write (refusing with the rules' codes)."""
+
+    def _limit(self, name: str, queryset: QuerySet[Any]) -> None:
+        if name in self.fields:
+            cast("forms.ModelChoiceField[Any]", self.fields[name]).queryset = queryset
+
+
+class CaseChoiceForm(AgeForm):
+    case = forms.ModelChoiceField(
+        label=gettext_lazy("Case"), queryset=Case.objects.none(), help_text=gettext_lazy("Cases you may see.")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.actor is not None:
+            self._limit("case", _visible_cases(self.actor))
+
+
+class DocumentAddForm(CaseChoiceForm):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=DocumentKind.choices)
+    issuing_country = forms.CharField(
+        label=gettext_lazy("Issuing country"), max_length=2, help_text=gettext_lazy("ISO 3166 code.")
+    )
+    birth_date = _date_input(gettext_lazy("Birth date shown"))
+    disputed = forms.BooleanField(label=gettext_lazy("The person disputes it"), required=False)
+    dispute_reason = _text(gettext_lazy("What the person says"))
+
+
+class DocumentChangeForm(AgeForm):
+    EVENTS = (
+        ("flag", gettext_lazy("Flag as possibly false")),
+        ("withdraw_flag", gettext_lazy("Withdraw the flag: shown genuine (supervisor)")),
+        ("dispute", gettext_lazy("The person disputes it")),
+        ("accept", gettext_lazy("The person no longer disputes it")),
+    )
+    event = forms.ChoiceField(label=gettext_lazy("Record"), choices=EMPTY + EVENTS, required=False)
+    reason = _text(gettext_lazy("Why"))
+
+
+class ClaimAddForm(CaseChoiceForm):
+    birth_date = _date_input(gettext_lazy("Birth date the child gives"))
+
+
+class ExternalDecisionAddForm(CaseChoiceForm):
+    authority = forms.CharField(label=gettext_lazy("Authority"), max_length=200)
+    authority_country = forms.CharField(label=gettext_lazy("Country of the authority"), max_length=2)
+    decided_on = _date_input(gettext_lazy("Decided on"))
+    earliest_birth_date = _date_input(gettext_lazy("Earliest birth date found"))
+    latest_birth_date = _date_input(
+        gettext_lazy("Latest birth date found"), required=False
+    )  # one date found: leave empty
+
+
+class ExternalDecisionChangeForm(AgeForm):
+    challenge = _text(gettext_lazy("How it is challenged"))
+
+
+class AssessmentAddForm(CaseChoiceForm):
+    last_resort_reason = _text(gettext_lazy("Why documents and interviews could not settle the age"))
+    consent_given = forms.BooleanField(label=gettext_lazy("The child consents"), required=False)
+    consent_language = forms.CharField(label=gettext_lazy("Language of the consent"), max_length=60, required=False)
+    consent_explanation = _text(gettext_lazy("What the child was told the assessment involves"))
+    consent_told_no_penalty = forms.BooleanField(
+        label=gettext_lazy("The child was told refusing carries no penalty"), required=False
+    )
+    professional_1 = forms.CharField(label=gettext_lazy("Professional"), max_length=200, required=False)
+    discipline_1 = forms.ChoiceField(label=gettext_lazy("Discipline"), choices=EMPTY + tuple(Discipline.choices),
+                                     required=False)  # fmt: skip
+    professional_2 = forms.CharField(label=gettext_lazy("Professional"), max_length=200, required=False)
+    discipline_2 = forms.ChoiceField(label=gettext_lazy("Discipline"), choices=EMPTY + tuple(Discipline.choices),
+                                     required=False)  # fmt: skip
+    professional_3 = forms.CharField(label=gettext_lazy("Professional"), max_length=200, required=False)
+    discipline_3 = forms.ChoiceField(label=gettext_lazy("Discipline"), choices=EMPTY + tuple(Discipline.choices),
+                                     required=False)  # fmt: skip
+    child_has_disability = forms.BooleanField(
+        label=gettext_lazy("The child has a disability"),
+        required=False,
+        help_text=gettext_lazy("A disability on the child's record counts too."),
+    )
+    disability_adaptation = _text(gettext_lazy("How the assessment is adapted to it"))
+
+    def consent(self) -> Consent:
+        data = self.cleaned_data
+        return Consent(
+            given=data["consent_given"],
+            language=data["consent_language"],
+            explanation=data["consent_explanation"],
+            told_no_penalty=data["consent_told_no_penalty"],
+        )
+
+    def professionals(self) -> list[Professional]:
+        data = self.cleaned_data
+        return [Professional(name=data[f"professional_{i}"], discipline=data[f"discipline_{i}"]) for i in (1, 2, 3)]
+
+
+class AssessmentChangeForm(AgeForm):
+    result = forms.ChoiceField(
+        label=gettext_lazy("Result"), choices=EMPTY + tuple(AssessmentResult.choices), required=False
+    )
+    youngest_age = forms.IntegerField(label=gettext_lazy("Youngest possible age"), min_value=0, required=False)
+    oldest_age = forms.IntegerField(label=gettext_lazy("Oldest possible age"), min_value=0, required=False)
+    assessed_on = _date_input(gettext_lazy("Assessment date"), required=False)
+    grounds = forms.MultipleChoiceField(
+        label=gettext_lazy("The result rests on"),
+        choices=ResultGround.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    appeal_information = _text(gettext_lazy("How the child was told to appeal"))
+    approve = forms.BooleanField(label=gettext_lazy("Approve the conclusion (supervisor)"), required=False)
+    stop_reason = _text(
+        gettext_lazy("Stop the assessment because"), help_text=gettext_lazy("The child withdrew consent, say.")
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if cleaned.get("result") == AssessmentResult.RANGE:
+            for name in ("youngest_age", "oldest_age"):
+                if cleaned.get(name) is None:
+                    self.add_error(name, _("Give the range of ages."))
+        return cleaned
+
+
+class MethodAddForm(AgeForm):
+    assessment = forms.ModelChoiceField(label=gettext_lazy("Assessment"), queryset=AgeAssessment.objects.none())
+    kind = forms.ChoiceField(label=gettext_lazy("Method"), choices=MethodKind.choices)
+    involves_undressing = forms.BooleanField(
+        label=gettext_lazy("The child would be asked to undress, or genitals would be examined"), required=False
+    )
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=MethodOutcome.choices)
+    findings = _text(gettext_lazy("Findings"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.actor is not None:
+            open_ones = selectors.assessment_list(actor=self.actor).filter(status=AssessmentStatus.OPEN)
+            self._limit("assessment", open_ones)
+
+
+class AppealAddForm(AgeForm):
+    assessment = forms.ModelChoiceField(label=gettext_lazy("Assessment"), queryset=AgeAssessment.objects.none())
+    grounds = _text(gettext_lazy("Grounds"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.actor is not None:
+            approved = selectors.assessment_list(actor=self.actor).filter(
+                status=AssessmentStatus.APPROVED, result=AssessmentResult.RANGE
+            )
+            self._limit("assessment", approved)
+
+
+class AppealChangeForm(AgeForm):
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=EMPTY + tuple(AppealOutcome.choices),
+                                required=False)  # fmt: skip
+    decided_by = forms.CharField(label=gettext_lazy("Decided by"), max_length=200, required=False)
+
+
+class AdultTreatmentAddForm(CaseChoiceForm):
+    purpose = forms.ChoiceField(label=gettext_lazy("What"), choices=AdultTreatmentPurpose.choices)
+    reason = _text(gettext_lazy("Why"), required=True)
+    urgent = forms.BooleanField(
+        label=gettext_lazy("Urgent protective action"),
+        required=False,
+        help_text=gettext_lazy("An emergency or safety placement where the only safe place is among adults."),
+    )
+
+
+# --- Inlines ------------------------------------------------------------------------------
+class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(_roles(request))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DocumentEventInline(_ReadOnlyInline):
+    model = DocumentEvent
+    fields = ("at", "kind", "reason", "by")
+    readonly_fields = fields
+
+
+class ProfessionalInline(_ReadOnlyInline):
+    model = AssessmentProfessional
+    fields = ("name", "discipline")
+    readonly_fields = fields
+
+
+class MethodInline(_ReadOnlyInline):
+    model = AssessmentMethod
+    fields = ("recorded_at", "kind", "outcome", "recorded_by")
+    readonly_fields = fields
+
+
+class AppealInline(_ReadOnlyInline):
+    model = AgeAppeal
+    fields = ("lodged_at", "lodged_by", "outcome", "decided_at", "decided_by")
+    readonly_fields = fields
+
+
+# --- The base: scope, access log, services ------------------------------------------------
+class AgeAdmin(ServiceRefusalsMixin):
+    """Scoped by case visibility, never deleted, written only through services."""
+
+    add_form: type[AgeForm] = AgeForm
+    change_form: type[AgeForm] = AgeForm
+    add_fieldsets: Any = ()
+    change_fieldsets: Any = ()
+    view_only = False  # records that are never changed once written
+    show_full_result_count = False
+
+    def scoped(self, actor: User) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def case_of(self, obj: Any) -> Case:
+        return cast("Case", obj.case)
+
+    def write(self, actor: User, obj: Any, form: Any, change: bool) -> models.Model | None:
+        raise NotImplementedError
+
+    # Access: roles, never superuser status or model permissions
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(_roles(request))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(_roles(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(_roles(request))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(_roles(request)) and not self.view_only
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        scoped = self.scoped(_actor(request))
+        # The changelist adds `list_select_related` only to a query that joins nothing yet.
+        related = self.get_list_select_related(request)
+        return scoped.select_related(*related) if isinstance(related, list | tuple) else scoped
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        """A record of a case the user may see; any other id is a 404 (logged as denied by the view)."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except Http404:
+            # The denial is logged in its own transaction, after the view's was rolled back.
+            if object_id is not None:
+                existing = self.model._default_manager.filter(pk=object_id).first() if object_id.isdigit() else None
+                record_access_log(
+                    actor=request.user,
+                    case=self.case_of(existing) if existing is not None else None,
+                    action=f"age:{self.model._meta.model_name}",
+                    channel=Channel.ADMIN,
+                    allowed=False,
+                )
+            raise
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.add_fieldsets if obj is None else self.change_fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return () if obj is None else self.readonly_fields
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        base = self.add_form if obj is None else self.change_form
+        kwargs["form"] = type(base.__name__, (base,), {"actor": _actor(request)})
+        kwargs["fields"] = ()  # declared fields only: nothing reaches the model but through a service
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return [] if obj is None else super().get_inline_instances(request, obj)
+
+    def render_change_form(  # noqa: PLR0917 - Django's signature
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None and obj.pk is not None:
+            # The page opens sealed values of the child's record: a read.
+            record_access_log(
+                actor=request.user,
+                case=self.case_of(obj),
+                action=f"age:{self.model._meta.model_name}",
+                channel=Channel.ADMIN,
+                allowed=True,
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        written = self.write(_actor(request), obj, form, change)
+        if written is not None:
+            _adopt(obj, written)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Nothing besides the services writes: the inlines are read-only."""
+
+    def construct_change_message(
+        self, request: HttpRequest, form: forms.Form, formsets: Any, add: bool = False
+    ) -> list[dict[str, dict[str, list[str]]]]:
+        return super().construct_change_message(request, form, [], add)
+
+
+def _sealed_display(column: str, description: Any) -> Callable[[AgeAdmin, Any], str]:
+    @admin.display(description=description)
+    def show(self: AgeAdmin, obj: Any) -> str:
+        return _opened(obj, self.case_of(obj), column)
+
+    return show
+
+
+# --- Documents -----------------------------------------------------------------------------
+@admin.register(IdentityDocument)
+class IdentityDocumentAdmin(AgeAdmin):
+    list_display = ("case", "kind", "issuing_country", "recorded_at")
+    list_select_related = ("case",)
+    list_filter = ("kind",)
+    search_fields = ("case__reference",)
+    inlines = (DocumentEventInline,)
+    add_form = DocumentAddForm
+    change_form = DocumentChangeForm
+    add_fieldsets = (
+        (None, {"fields": ("case", "kind", "issuing_country", "birth_date")}),
+        (gettext_lazy("Dispute"), {"fields": ("disputed", "dispute_reason")}),
+    )
+    change_fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "case",
+                    ("kind", "issuing_country"),
+                    "shown_birth_date",
+                    "status_now",
+                    ("recorded_by", "recorded_at"),
+                ),
+                "description": gettext_lazy(
+                    "The birth date is sealed with the child's key; opening this page is logged."
+                ),
+            },
+        ),
+        (gettext_lazy("Flag or dispute"), {"fields": ("event", "reason")}),
+    )
+    readonly_fields = (
+        "case",
+        "kind",
+        "issuing_country",
+        "shown_birth_date",
+        "status_now",
+        "recorded_by",
+        "recorded_at",
+    )
+
+    shown_birth_date = _sealed_display("birth_date", gettext_lazy("birth date shown"))
+
+    def scoped(self, actor: User) -> QuerySet[IdentityDocument]:
+        return selectors.identity_document_list(actor=actor)
+
+    @admin.display(description=gettext_lazy("now"))
+    def status_now(self, obj: IdentityDocument) -> str:
+        status = selectors.document_status(obj, timezone.now())
+        parts = [_("disputed by the person") if status.disputed else _("not disputed")]
+        parts.append(_("flagged as possibly false") if status.flagged else _("not flagged"))
+        return ", ".join(parts)
+
+    def write(self, actor: User, obj: Any, form: Any, change: bool) -> models.Model | None:
+        data = form.cleaned_data
+        if not change:
+            return services.identity_document_record(
+                actor=actor, case=data["case"], kind=data["kind"], issuing_country=data["issuing_country"],
+                birth_date=data["birth_date"], disputed=data["disputed"], dispute_reason=data["dispute_reason"],
+            )  # fmt: skip
+        event, reason = data["event"], data["reason"]
+        if event == "flag":
+            services.identity_document_flag(actor=actor, document=obj, reason=reason)
+        elif event == "withdraw_flag":
+            services.identity_document_flag_withdraw(actor=actor, document=obj, reason=reason)
+        elif event in {"dispute", "accept"}:
+            services.identity_document_dispute(actor=actor, document=obj, disputed=event == "dispute", reason=reason)
+        return None
+
+
+# --- Claims --------------------------------------------------------------------------------
+@admin.register(AgeClaim)
+class AgeClaimAdmin(AgeAdmin):
+    list_display = ("case", "recorded_at", "recorded_by")
+    list_select_related = ("case", "recorded_by")
+    search_fields = ("case__reference",)
+    view_only = True
+    add_form = ClaimAddForm
+    add_fieldsets = ((None, {"fields": ("case", "birth_date")}),)
+    change_fieldsets = ((None, {"fields": ("case", "claimed_birth_date", ("recorded_by", "recorded_at"))}),)
+    readonly_fields = ("case", "claimed_birth_date", "recorded_by", "recorded_at")
+
+    claimed_birth_date = _sealed_display("birth_date", gettext_lazy("birth date claimed"))
+
+    def scoped(self, actor: User) -> QuerySet[AgeClaim]:
+        return selectors.age_claim_list(actor=actor)
+
+    def write(self, actor: User, obj: Any, form: Any, change: bool) -> models.Model | None:
+        data = form.cleaned_data
+        return services.age_claim_record(actor=actor, case=data["case"], birth_date=data["birth_date"])
+
+
+# --- External decisions --------------------------------------------------------------------
+@admin.register(ExternalAgeDecision)
+class ExternalAgeDecisionAdmin(AgeAdmin):
+    list_display = ("case", "authority", "decided_on", "found_adult", "challenged_at")
+    list_select_related = ("case",)
+    search_fields = ("case__reference", "authority")
+    add_form = ExternalDecisionAddForm
+    change_form = ExternalDecisionChangeForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "case",
+                    ("authority", "authority_country"),
+                    "decided_on",
+                    ("earliest_birth_date", "latest_birth_date"),
+                ),
+                "description": gettext_lazy(
+                    "Another authority's decision is external and challengeable: it never ends the presumption of "
+                    "minority by itself."
+                ),
+            },
+        ),
+    )
+    change_fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "case",
+                    ("authority", "authority_country", "decided_on"),
+                    ("found_earliest", "found_latest", "found_adult"),
+                    ("recorded_by", "recorded_at"),
+                    ("challenged_at", "challenged_by", "challenge_text"),
+                )
+            },
+        ),
+        (gettext_lazy("Challenge"), {"fields": ("challenge",)}),
+    )
+    readonly_fields = (
+        "case", "authority", "authority_country", "decided_on", "found_earliest", "found_latest", "found_adult",
+        "recorded_by", "recorded_at", "challenged_at", "challenged_by", "challenge_text",
+    )  # fmt: skip
+
+    found_earliest = _sealed_display("earliest_birth_date", gettext_lazy("earliest birth date found"))
+    found_latest = _sealed_display("latest_birth_date", gettext_lazy("latest birth date found"))
+
+    def scoped(self, actor: User) -> QuerySet[ExternalAgeDecision]:
+        return selectors.external_decision_list(actor=actor)
+
+    @admin.display(description=gettext_lazy("how it is challenged"))
+    def challenge_text(self, obj: ExternalAgeDecision) -> str:
+        return obj.challenge
+
+    def write(self, actor: User, obj: Any, form: Any, change: bool) -> models.Model | None:
+        data = form.cleaned_data
+        if not change:
+            earliest: date = data["earliest_birth_date"]
+            return services.external_decision_record(
+                actor=actor, case=data["case"], authority=data["authority"],
+                authority_country=data["authority_country"], decided_on=data["decided_on"],
+                earliest_birth_date=earliest, latest_birth_date=data["latest_birth_date"] or earliest,
+            )  # fmt: skip
+        if data["challenge"].strip():
+            services.external_decision_challenge(actor=actor, decision=obj, challenge=data["challenge"])
+        return None
+
+
+# --- Assessments ---------------------------------------------------------------------------
+@admin.register(AgeAssessment)
+class AgeAssessmentAdmin(AgeAdmin):
+    list_display = ("case", "status", "result", "opened_at", "approved_at", "appeal_period_ends_at")
+    list_select_related = ("case",)
+    list_filter = ("status", "result")
+    search_fields = ("case__reference",)
+    inlines = (ProfessionalInline, MethodInline, AppealInline)
+    add_form = AssessmentAddForm
+    change_form = AssessmentChangeForm
+    add_fieldsets = (
+        (None, {"fields": ("case", "last_resort_reason")}),
+        (
+            gettext_lazy("The child's informed consent"),
+            {"fields": ("consent_given", "consent_language", "consent_explanation", "consent_told_no_penalty")},
+        ),
+        (
+            gettext_lazy("Professionals (at least two, of different disciplines)"),
+            {
+                "fields": (
+                    ("professional_1", "discipline_1"),
+                    ("professional_2", "discipline_2"),
+                    ("professional_3", "discipline_3"),
+                )
+            },
+        ),
+        (gettext_lazy("Disability"), {"fields": ("child_has_disability", "disability_adaptation")}),
+    )
+    readonly_fields = (
+        "case", "status", "opened_by", "opened_at", "overseen_by", "last_resort_reason", "consent_given",
+        "consent_language", "consent_explanation", "consent_told_no_penalty", "child_has_disability", "adaptation",
+        "result", "assessed_on", "birth_date_range", "grounds", "result_recorded_by", "result_recorded_at",
+        "approved_by", "approved_at", "appeal_information", "appeal_period_ends_at", "standing_now",
+        "treated_as_child_now", "stopped_at", "stop_reason",
+    )  # fmt: skip
+    record_fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("case", "status", "treated_as_child_now"),
+                    ("opened_by", "opened_at", "overseen_by"),
+                    "last_resort_reason",
+                    ("consent_given", "consent_language", "consent_told_no_penalty"),
+                    "consent_explanation",
+                    ("child_has_disability", "adaptation"),
+                ),
+                "description": gettext_lazy(
+                    "Sealed values are opened with the child's key; opening this page is logged."
+                ),
+            },
+        ),
+        (
+            gettext_lazy("Result and approval"),
+            {
+                "fields": (
+                    ("result", "assessed_on", "birth_date_range"),
+                    "grounds",
+                    ("result_recorded_by", "result_recorded_at"),
+                    ("approved_by", "approved_at"),
+                    "appeal_information",
+                    ("appeal_period_ends_at", "standing_now"),
+                    ("stopped_at", "stop_reason"),
+                )
+            },
+        ),
+    )
+    result_fieldsets = (
+        (
+            gettext_lazy("Record the result"),
+            {"fields": ("result", ("youngest_age", "oldest_age"), "assessed_on", "grounds")},
+        ),
+    )
+    approval_fieldsets = ((gettext_lazy("Approve the conclusion"), {"fields": ("appeal_information", "approve")}),)
+    stop_fieldsets = ((gettext_lazy("Stop"), {"fields": ("stop_reason",)}),)
+
+    adaptation = _sealed_display("disability_adaptation", gettext_lazy("adaptation to the disability"))
+
+    def scoped(self, actor: User) -> QuerySet[AgeAssessment]:
+        return selectors.assessment_list(actor=actor)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return self.add_fieldsets
+        # The record read-only; below it, only the step its status allows.
+        steps: Any = {
+            AssessmentStatus.OPEN: self.result_fieldsets + self.stop_fieldsets,
+            AssessmentStatus.CONCLUDED: self.approval_fieldsets + self.stop_fieldsets,
+        }.get(obj.status, ())
+        return self._record_fieldsets(obj) + steps
+
+    def _record_fieldsets(self, obj: AgeAssessment) -> Any:
+        # The step's own fields (result, grounds, ...) stand in for the read-only ones of the same name.
+        if obj.status == AssessmentStatus.OPEN:
+            return self.record_fieldsets[:1]
+        if obj.status == AssessmentStatus.CONCLUDED:
+            recorded = (
+                ("result", "assessed_on", "birth_date_range"),
+                "grounds",
+                ("result_recorded_by", "result_recorded_at"),
+            )
+            return (*self.record_fieldsets[:1], (gettext_lazy("Result"), {"fields": recorded}))
+        return self.record_fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ()
+        editable = {
+            AssessmentStatus.OPEN: {"result", "assessed_on", "grounds", "stop_reason"},
+            AssessmentStatus.CONCLUDED: {"appeal_information", "stop_reason"},
+        }.get(obj.status, set())
+        return tuple(f for f in self.readonly_fields if f not in editable)
+
+    @admin.display(description=gettext_lazy("range of birth dates"))
+    def birth_date_range(self, obj: AgeAssessment) -> str:
+        if obj.result != AssessmentResult.RANGE:
+            return ""
+        earliest = _opened(obj, obj.case, "earliest_birth_date")
+        latest = _opened(obj, obj.case, "latest_birth_date")
+        return _("%(earliest)s to %(latest)s (the latest counts)") % {"earliest": earliest, "latest": latest}
+
+    @admin.display(description=gettext_lazy("appeals"))
+    def standing_now(self, obj: AgeAssessment) -> str:
+        if obj.status != AssessmentStatus.APPROVED or obj.result != AssessmentResult.RANGE:
+            return ""
+        labels = {
+            selectors.Standing.PERIOD_RUNNING: _("appeal period running"),
+            selectors.Standing.APPEAL_PENDING: _("appeal pending"),
+            selectors.Standing.UPHELD: _("upheld on appeal"),
+            selectors.Standing.OVERTURNED: _("overturned on appeal"),
+            selectors.Standing.PERIOD_PASSED: _("appeal period passed"),
+        }
+        return str(labels[selectors.conclusion_standing(obj, timezone.now())])
+
+    @admin.display(description=gettext_lazy("treated as a child now"), boolean=True)
+    def treated_as_child_now(self, obj: AgeAssessment) -> bool:
+        return selectors.is_treated_as_child(child=obj.case.child, at=timezone.now())
+
+    def write(self, actor: User, obj: Any, form: Any, change: bool) -> models.Model | None:
+        data = form.cleaned_data
+        if not change:
+            return services.assessment_open(
+                actor=actor, case=data["case"], last_resort_reason=data["last_resort_reason"], consent=form.consent(),
+                professionals=form.professionals(), child_has_disability=data["child_has_disability"],
+                disability_adaptation=data["disability_adaptation"],
+            )  # fmt: skip
+        if data.get("stop_reason", "").strip():
+            return services.assessment_stop(actor=actor, assessment=obj, reason=data["stop_reason"])
+        if obj.status == AssessmentStatus.OPEN and data.get("result") == AssessmentResult.RANGE:
+            return services.assessment_result_record(
+                actor=actor, assessment=obj, youngest_age=data["youngest_age"], oldest_age=data["oldest_age"],
+                grounds=data["grounds"], assessed_on=data["assessed_on"],
+            )  # fmt: skip
+        if obj.status == AssessmentStatus.OPEN and data.get("result") == AssessmentResult.INCONCLUSIVE:
+            return services.assessment_inconclusive_record(actor=actor, assessment=obj)
+        if obj.status == AssessmentStatus.CONCLUDED and data.get("approve"):
+            return services.assessment_conclusion_approve(
+                actor=actor, assessment=obj, appeal_information=data["appeal_information"]
+            )
+        return None
+
+
+@admin.register(AssessmentMethod)
+class AssessmentMethodAdmin(AgeAdmin):
+    list_display = ("assessment", "kind", "outcome", "recorded_at")
+    list_select_related = ("assessment__case",)
+    search_fields = ("assessment__case__reference",)
+    view_only = True
+    add_form = MethodAddForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "fields": ("assessment", "kind", "involves_undressing", "outcome", "findings"),
+                "description": gettext_lazy(
+                    "Least intrusive first: a medical method only after an inconclusive psycho-social assessment. "
+                    "Genital or nude examination is never part of an assessment."
+                ),
+            },
+        ),
+    )
+    change_fieldsets = ((None, {"fields": ("assessment", "kind", "outcome", "opened_findings", "recorded_by",
+                                           "recorded_at")}),)  # fmt: skip
+    readonly_fields = ("assessment", "kind", "outcome", "opened_findings", "recorded_by", "recorded_at")
+
+    opened_findings = _sealed_display("findings", gettext_lazy("findings"))
+
+    def case_of(self, obj: Any) -> Case:
+        return cast("Case", obj.assessment.case)
+
+    def scoped(self, actor: User) -> QuerySet[AssessmentMethod]:
+        return selectors.assessment_method_list(actor=actor)
+
+    def write(self, actor: User, obj: Any, form: Any, change: bool) -> models.Model | None:
+        data = form.cleaned_data
+        return services.assessment_method_record(
+            actor=actor, assessment=data["assessment"], kind=data["kind"], outcome=data["outcome"],
+            findings=data["findings"], involves_undressing=data["involves_undressing"],
+        )  # fmt: skip
+
+
+# --- Appeals -------------------------------------------------------------------------------
+@admin.register(AgeAppeal)
+class AgeAppealAdmin(AgeAdmin):
+    list_display = ("assessment", "lodged_at", "outcome", "decided_at")
+    list_select_related = ("assessment__case",)
+    search_fields = ("assessment__case__reference",)
+    add_form = AppealAddForm
+    change_form = AppealChangeForm
+    add_fieldsets = ((None, {"fields": ("assessment", "grounds")}),)
+    readonly_fields = (
+        "assessment", "lodged_by", "lodged_at", "opened_grounds", "outcome", "decided_at", "decided_by",
+        "decision_recorded_by",
+    )  # fmt: skip
+
+    opened_grounds = _sealed_display("grounds", gettext_lazy("grounds"))
+
+    def case_of(self, obj: Any) -> Case:
+        return cast("Case", obj.assessment.case)
+
+    def scoped(self, actor: User) -> QuerySet[AgeAppeal]:
+        return selectors.appeal_list(actor=actor)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return self.add_fieldsets
+        record = ((None, {"fields": ("assessment", ("lodged_by", "lodged_at"), "opened_grounds")}),)
+        if obj.decided_at is None:
+            return (*record, (gettext_lazy("Decision"), {"fields": ("outcome", "decided_by")}))
+        return (*record, (gettext_lazy("Decision"), {"fields": (("outcome", "decided_at", "decided_by"),
+                                                                "decision_recorded_by")}))  # fmt: skip
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return ()
+        if obj.decided_at is None:
+            return tuple(f for f in self.readonly_fields if f not in {"outcome", "decided_by"})
+        return self.readonly_fields
+
+    def write(self, actor: User, obj: Any, form: Any, change: bool) -> models.Model | None:
+        data = form.cleaned_data
+        if not change:
+            return services.age_appeal_lodge(actor=actor, assessment=data["assessment"], grounds=data["grounds"])
+        if data.get("outcome"):
+            return services.age_appeal_decide(
+                actor=actor, appeal=obj, outcome=data["outcome"], decided_by=data["decided_by"]
+            )
+        return None
+
+
+# --- Treating the person as an adult -------------------------------------------------------
+@admin.register(AdultTreatment)
+class AdultTreatmentAdmin(AgeAdmin):
+    list_display = ("case", "purpose", "urgent", "recorded_at")
+    list_select_related = ("case",)
+    list_filter = ("purpose", "urgent")
+    search_fields = ("case__reference",)
+    view_only = True
+    add_form = AdultTreatmentAddForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "fields": ("case", "purpose", "reason", "urgent"),
+                "description": gettext_lazy(
+                    "Refused while the person is presumed a child: until an undisputed identity document that is "
+                    "not flagged as possibly false, or an approved assessment conclusion past its appeal period, "
+                    "shows they are an adult."
+                ),
+            },
+        ),
+    )
+    change_fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "case", "purpose", "reason", "urgent", ("ended_by_document", "ended_by_assessment"),
+                    ("recorded_by", "recorded_at"),
+                )
+            },
+        ),
+    )  # fmt: skip
+    readonly_fields = (
+        "case", "purpose", "reason", "urgent", "ended_by_document", "ended_by_assessment", "recorded_by", "recorded_at",
+    )  # fmt: skip
+
+    def scoped(self, actor: User) -> QuerySet[AdultTreatment]:
+        return selectors.adult_treatment_list(actor=actor)
+
+    def write(self, actor: User, obj: Any, form: Any, change: bool) -> models.Model | None:
+        data = form.cleaned_data
+        return services.adult_treatment_record(
+            actor=actor, case=data["case"], purpose=data["purpose"], reason=data["reason"], urgent=data["urgent"]
+        )
