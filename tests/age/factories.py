@@ -85,6 +85,7 @@ def conclude(w: World, assessment, *, youngest, oldest, at, grounds=(ResultGroun
 
 
 def guardian_opinion(w: World, assessment, *, at) -> None:
+    assert w.guardian is not None, "this world has no guardian to give an opinion"
     guardian_opinion_record(
         actor=w.guardian, case=w.case, decision=DecisionKind.AGE_ASSESSMENT, subject=str(assessment.pk),
         opinion="The conversations were fair and he understood them.", agrees=True, at=at,
