@@ -358,7 +358,9 @@ class CareAdmin(ServiceRefusalsMixin):
     show_full_result_count = False
 
     def scope(self, actor: User) -> QuerySet[Any]:
-        raise NotImplementedError
+        # Each admin below narrows this to what the actor may see; the base shows nothing.
+        nothing: QuerySet[Any] = self.model._default_manager.none()
+        return nothing
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(_case_roles(request))
