@@ -24,6 +24,22 @@ class AlertKind(models.TextChoices):
     LEGAL_AID_NEEDED = "LEGAL_AID_NEEDED", _("Legal aid needed")
     CROSS_BORDER_NOTICE = "CROSS_BORDER_NOTICE", _("Notice to the authorities of another country")
     URGENT_ACTION_GUARDIAN_REVIEW = "URGENT_ACTION_GUARDIAN_REVIEW", _("Urgent action for the guardian to review")
+    SERVICE_REQUESTED = "SERVICE_REQUESTED", _("Service requested from the agency")
+    COMPLAINT = "COMPLAINT", _("Complaint to handle")
+    COMPLAINT_ANSWER_OVERDUE = "COMPLAINT_ANSWER_OVERDUE", _("Complaint not yet answered")
+    CARE_PLAN_REVIEW_DUE = "CARE_PLAN_REVIEW_DUE", _("Care plan review due")
+    CASE_CONFERENCE_REQUESTED = "CASE_CONFERENCE_REQUESTED", _("Case conference requested")
+    RISK_REASSESSMENT_DUE = "RISK_REASSESSMENT_DUE", _("Risk re-assessment overdue")
+    REFLECTION_PERIOD_ENDING = "REFLECTION_PERIOD_ENDING", _("Recovery and reflection period ending")
+    RESIDENCE_PERMIT_EXPIRING = "RESIDENCE_PERMIT_EXPIRING", _("Residence permit expiring")
+    BIA_DUE = "BIA_DUE", _("Best-interests assessment due")
+    BIA_REVIEW_DUE = "BIA_REVIEW_DUE", _("Best-interests assessment review due")
+    BID_APPROVAL = "BID_APPROVAL", _("Best-interests determination to approve")
+    BID_REVIEW_DUE = "BID_REVIEW_DUE", _("Best-interests determination review due")
+    BID_REVIEW_REQUESTED = "BID_REVIEW_REQUESTED", _("Best-interests determination review requested")
+    SECURITY_ASSESSMENT_EXPIRING = "SECURITY_ASSESSMENT_EXPIRING", _("Risk and security assessment expiring")
+    FOLLOW_UP_OVERDUE = "FOLLOW_UP_OVERDUE", _("Follow-up visit overdue")
+    TRANSITION_PLAN_DUE = "TRANSITION_PLAN_DUE", _("Transition to adulthood: prepare the plan")
 
 
 # Shown first on the dashboard (DOMAIN R1: overdue guardians come first).

@@ -296,6 +296,15 @@ class TransitionReasonForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Recorded with the move in the case's history."),
     )
+    waiver_reason = forms.CharField(
+        label=gettext_lazy("Supervisor's reason to move although a criterion is unmet"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Supervisors only, and only where a criterion allows it (closure before every follow-up is done, say)."
+        ),
+    )
 
 
 class AnonymiseConfirmationForm(forms.Form):
@@ -766,6 +775,7 @@ class CaseAdmin(ServiceRefusalsMixin):
                     transition=transition,
                     expected_version=expected,
                     reason=form.cleaned_data["reason"],
+                    waiver_reason=form.cleaned_data["waiver_reason"],
                 )
             except ACTION_REFUSALS as refusal:
                 self.message_refusal(request, refusal, about=case.reference)

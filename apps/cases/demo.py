@@ -575,7 +575,10 @@ def _advance(demo: DemoChild, case: Case, registered_at: datetime, now: datetime
         if target == S.SUPPORT:
             case = _hand_over(demo, case)
         case = services.case_transition(
-            actor=case.assigned_caseworker or _user(STAFF[demo.agency].supervisor),
+            # Closure is a supervisor's approval; the caseworker makes every other move.
+            actor=_user(STAFF[demo.agency].supervisor)
+            if name == "close" or case.assigned_caseworker is None
+            else case.assigned_caseworker,
             case=case,
             transition=name,
             expected_version=case.version,

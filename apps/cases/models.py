@@ -320,6 +320,8 @@ class CaseTransition(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
     reason = models.TextField(blank=True)
+    # A supervisor's recorded reason for moving although a waivable criterion was unmet.
+    waiver_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

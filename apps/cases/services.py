@@ -14,10 +14,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed as FsmRefused
+from django_fsm import can_proceed
 
 from apps.accounts.models import Agency, Role, Team, User
 from apps.audit.services import record_access_log
 from apps.cases import search, vault
+from apps.cases.guards import Move, check_move
 from apps.cases.models import Case, CaseTransition, Child, ChildKey, Document, PossibleDuplicateNotice
 from apps.cases.selectors import agency_roles, case_list, case_may_act
 from apps.cases.workflow import transitions
@@ -219,17 +221,35 @@ def _write_if_current(case: Case, expected_version: int, **values: Any) -> Case:
 
 @transaction.atomic
 def case_transition(
-    *, actor: User, case: Case, transition: str, expected_version: int, reason: str, at: datetime | None = None
+    *,
+    actor: User,
+    case: Case,
+    transition: str,
+    expected_version: int,
+    reason: str,
+    at: datetime | None = None,
+    waiver_reason: str = "",
 ) -> Case:
     """Move a case along the workflow; recorded with actor, time and reason.
 
     Refuses a move the workflow lacks (TransitionNotAllowed), a stale version (StaleRecord),
-    and a case the actor may not act on (404).
+    a case the actor may not act on (404), and a move its guards refuse (RuleViolation with
+    every violation at once; see `apps.cases.guards`). A supervisor's `waiver_reason` lets
+    the guards that allow it pass, and is kept with the transition.
     """
     if transition not in transitions():
         raise TransitionNotAllowed(transition=transition, state=case.state)
     current = _fresh_for_change(actor=actor, case=case, expected_version=expected_version)
     before = current.state
+    moment = at or timezone.now()
+    if not can_proceed(getattr(current, transition)):
+        raise TransitionNotAllowed(transition=transition, state=before)
+    is_supervisor = Role.SUPERVISOR in agency_roles(actor=actor, agency_id=current.owning_agency_id)
+    move = Move(
+        actor=actor, case=current, transition=transition, at=moment, reason=reason, waiver_reason=waiver_reason,
+        actor_is_supervisor=is_supervisor,
+    )  # fmt: skip
+    check_move(move).raise_if_any()  # the guards see the case as it is, not as it would be
     try:
         getattr(current, transition)()
     except FsmRefused as exc:
@@ -241,8 +261,9 @@ def case_transition(
         from_state=before,
         to_state=moved.state,
         actor=actor,
-        at=at or timezone.now(),
+        at=moment,
         reason=reason,
+        waiver_reason=waiver_reason.strip() if move.waived_by_supervisor else "",
     )
     return moved
 

@@ -110,10 +110,20 @@ CATALOGUE: dict[str, Rule] = _rules(
     ("RELEASE_REQUIRES_VERIFICATION.GUARDIAN_OPINION", _("Record the guardian's opinion on the release.")),
     # R5 — support is unconditional
     ("SERVICES_UNCONDITIONAL", _("Services never depend on the child's cooperation with an investigation.")),
+    ("SERVICES_UNCONDITIONAL.COOPERATION",
+     _("A service may not depend on the child's cooperation with an investigation or prosecution.")),
+    ("SERVICES_UNCONDITIONAL.IDENTIFICATION_STATUS",
+     _("A service may not depend on the child's identification status.")),
+    ("SERVICES_UNCONDITIONAL.NATIONALITY",
+     _("A service may not depend on the child's nationality or migration status.")),
     # R6 — informed and heard
     ("CHILD_VIEWS_REQUIRED",
      _("Record the child's views on %(decision)s, or why they could not be heard and what was tried.")),
     ("CHILD_VIEWS_REQUIRED.AGE_IS_NOT_A_REASON", _("Age alone is never a reason not to hear a child.")),
+    ("CHILD_VIEWS_REQUIRED.NO_METHOD_TRIED", _("Say which method was tried to hear the child.")),
+    ("CHILD_VIEWS_REQUIRED.LEAFLET_IS_NOT_A_SESSION",
+     _("Printing a leaflet is not an information session: record how the child was told and understood.")),
+    ("CHILD_VIEWS_REQUIRED.UNDERSTANDING_NOT_RECORDED", _("Record how the child showed they understood.")),
     # R7 — best interests decide
     ("BID_REQUIRED", _("A best-interests determination is required before %(action)s.")),
     ("BID_REQUIRED.PANEL_TOO_SMALL", _("A panel needs at least three members from at least two disciplines.")),
@@ -130,7 +140,14 @@ CATALOGUE: dict[str, Rule] = _rules(
        "contact could endanger the child or family.")),
     ("SHARING_NOT_ALLOWED.REFERRAL_NOT_ACTIVE", _("The referral is no longer active.")),
     ("SHARING_NOT_ALLOWED.BULK_EXPORT_UNAPPROVED", _("A bulk export of identifiable data needs a second person's approval.")),
+    # The workflow: "a case closes only when its closure criteria are met" (no code in the
+    # guide; Haven names it so that a refusal reads like every other).
+    ("CLOSURE_CRITERIA_UNMET", _("The case cannot close yet.")),
+    ("CLOSURE_CRITERIA_UNMET.NOT_A_SUPERVISOR", _("Only a supervisor of the agency closes a case.")),
 )  # fmt: skip
+
+# Codes of Haven's own for rules the guide states without a code.
+HAVEN_CODES = frozenset({"CLOSURE_CRITERIA_UNMET"})
 
 
 class _Facts(dict[str, Any]):

@@ -41,6 +41,15 @@ INSTALLED_APPS = [
     "apps.guardianship",
     "apps.age",
     "apps.care",
+    "apps.voice",
+    "apps.support",
+    "apps.safety",
+    "apps.rights",
+    "apps.complaints",
+    "apps.casework",
+    "apps.family",
+    "apps.bestinterests",
+    "apps.solutions",
 ]
 
 MIDDLEWARE = [

@@ -297,6 +297,41 @@ def test_a_move_the_workflow_lacks_shows_an_error_and_changes_nothing(caseworker
     assert CaseTransition.objects.filter(case=case).count() == steps
 
 
+def _to_aftercare(case, actor):
+    for name in ["start_protection", "start_assessment", "start_support", "seek_durable_solution",
+                 "implement_solution", "start_follow_up", "move_to_aftercare"]:  # fmt: skip
+        case = services.case_transition(actor=actor, case=case, transition=name, expected_version=case.version,
+                                        reason="step")  # fmt: skip
+    return case
+
+
+def test_a_caseworker_closing_a_case_sees_the_rule_and_its_code(client, caseworker, case):
+    case = _to_aftercare(case, caseworker)
+    client.force_login(caseworker)
+
+    response = _transition(client, case, "close", reason="All done")
+
+    [message] = _messages(response)
+    assert "Only a supervisor of the agency closes a case. (CLOSURE_CRITERIA_UNMET.NOT_A_SUPERVISOR)" in message
+    assert Case.objects.get(pk=case.pk).state == "aftercare"
+
+
+def test_a_supervisor_closes_a_case_with_a_recorded_waiver(client, caseworker, agency, case):
+    case = _to_aftercare(case, caseworker)
+    supervisor = _staff_with_role(Role.SUPERVISOR, agency)
+    client.force_login(supervisor)
+
+    response = client.post(
+        reverse(CHANGELIST),
+        {"action": "transition_close", "_selected_action": [case.pk], f"version_{case.pk}": case.version,
+         "confirm": "yes", "reason": "All done", "waiver_reason": "The family moved abroad; visits handed over."},
+    )  # fmt: skip
+
+    assert f"{case.reference} moved to “Closed”." in _messages(response)
+    step = CaseTransition.objects.get(case=case, name="close")
+    assert (step.actor, step.waiver_reason) == (supervisor, "The family moved abroad; visits handed over.")
+
+
 def test_a_case_moved_since_the_confirmation_page_is_refused(caseworker_client, caseworker, case):
     services.case_transition(
         actor=caseworker, case=case, transition="start_protection", expected_version=case.version, reason="first"

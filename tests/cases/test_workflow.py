@@ -6,20 +6,36 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.http import Http404
 
+from apps.cases.guards import _GUARDS, transition_guard
 from apps.cases.models import Case, CaseTransition
 from apps.cases.services import case_details_update, case_transition
 from apps.cases.workflow import allowed_moves, transition_guard_sql, transitions
 from apps.core.errors import StaleRecord, TransitionNotAllowed
+from apps.core.rules import RuleViolation
 from tests.accounts.factories import UserFactory
-from tests.cases.factories import register
+from tests.cases.factories import register, supervisor_in
 
 pytestmark = pytest.mark.django_db
 
 
-def _move(case, name, reason="because"):
+def _move(case, name, reason="because", actor=None, **extra):
     return case_transition(
-        actor=case.registered_by, case=case, transition=name, expected_version=case.version, reason=reason
-    )
+        actor=actor or case.registered_by, case=case, transition=name, expected_version=case.version, reason=reason,
+        **extra,
+    )  # fmt: skip
+
+
+def _to(case, state_after):
+    """Walk a new case along the main path until the named transition has been made."""
+    for name in PATH:
+        case = _move(case, name, actor=supervisor_in(case.owning_agency) if name == "close" else None)
+        if name == state_after:
+            return case
+    raise AssertionError(state_after)
+
+
+PATH = ["start_protection", "start_assessment", "start_support", "seek_durable_solution", "implement_solution",
+        "start_follow_up", "move_to_aftercare", "close", "reopen"]  # fmt: skip
 
 
 def test_every_transition_is_recorded_with_actor_time_and_reason():
@@ -54,12 +70,47 @@ def test_the_state_cannot_be_assigned_directly():
 
 
 def test_a_whole_path_through_the_workflow():
-    case = register().case
-    for name in ["start_protection", "start_assessment", "start_support", "seek_durable_solution",
-                 "implement_solution", "start_follow_up", "move_to_aftercare", "close", "reopen"]:  # fmt: skip
-        case = _move(case, name)
+    case = _to(register().case, "reopen")
     assert case.state == "assessment"
     assert case.transitions.count() == 10  # registration + nine moves
+
+
+def test_a_caseworker_cannot_close_a_case_and_nothing_changes():
+    case = _to(register().case, "move_to_aftercare")
+    with pytest.raises(RuleViolation) as refusal:
+        _move(case, "close")
+    assert refusal.value.codes == ["CLOSURE_CRITERIA_UNMET.NOT_A_SUPERVISOR"]
+    case.refresh_from_db()
+    assert case.state == "aftercare"
+    assert not CaseTransition.objects.filter(case=case, name="close").exists()
+
+
+def test_a_supervisor_closes_and_a_waiver_reason_is_kept_only_from_a_supervisor():
+    case = _to(register().case, "move_to_aftercare")
+    supervisor = supervisor_in(case.owning_agency)
+    closed = _move(case, "close", actor=supervisor, reason="plan completed", waiver_reason="moved abroad, agreed")
+    record = CaseTransition.objects.get(case=case, name="close")
+    assert (closed.state, record.actor, record.waiver_reason) == ("closed", supervisor, "moved abroad, agreed")
+    reopened = _move(closed, "reopen", waiver_reason="a caseworker cannot waive anything")
+    assert reopened.state == "assessment"
+    assert CaseTransition.objects.get(case=case, name="reopen").waiver_reason == ""
+
+
+def test_every_guard_of_a_move_is_asked_and_all_refusals_come_together():
+    case = _to(register().case, "start_protection")
+
+    @transition_guard("start_assessment")
+    def needs_a_and_b(found, move):
+        found.add("CHILD_VIEWS_REQUIRED", decision="test")
+        found.add("GUARDIAN_REQUIRED", action="test")
+
+    try:
+        with pytest.raises(RuleViolation) as refusal:
+            _move(case, "start_assessment")
+    finally:
+        _GUARDS["start_assessment"].remove(needs_a_and_b)
+    assert refusal.value.codes == ["CHILD_VIEWS_REQUIRED", "GUARDIAN_REQUIRED"]
+    assert _move(case, "start_assessment").state == "assessment"
 
 
 def test_a_raw_update_that_skips_a_state_is_refused_by_the_database():
