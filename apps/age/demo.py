@@ -39,6 +39,8 @@ from apps.cases.models import Case
 from apps.guardianship.models import AppointmentKind, GuardianProfile
 from apps.guardianship.selectors import active_appointment
 from apps.guardianship.services import guardian_appoint, guardian_profile_record
+from apps.voice.models import HowExpressed, ViewsDecision
+from apps.voice.services import child_views_record
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,13 @@ def _muhammad(case: Case, now: datetime) -> None:
     # The assessment starts today, under the guardian's oversight (the demo's guardians hold
     # their role only from the moment the demo world was made).
     _guardian_for(case, now)
+    # R6: he is heard on the assessment before it opens.
+    child_views_record(
+        actor=worker, case=case, decision=ViewsDecision.AGE_ASSESSMENT, heard=True,
+        views="He wants the police estimate withdrawn and agrees to talk with the social worker and the "
+        "psychologist, but not to any X-ray.",
+        how_expressed=HowExpressed.SPOKEN, language="Arabic (Darija)", objects=False, at=now,
+    )  # fmt: skip
     assessment = services.assessment_open(
         actor=worker,
         case=case,

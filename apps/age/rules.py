@@ -24,6 +24,8 @@ from apps.cases.models import Case
 from apps.core.rules import Violations
 from apps.guardianship.models import DecisionKind, GuardianAppointment
 from apps.guardianship.rules import guardian_opinion_recorded, guardian_present
+from apps.voice.models import ViewsDecision
+from apps.voice.rules import child_views_recorded
 
 # Never part of a Haven assessment, whatever it is called.
 PROHIBITED_METHODS = frozenset({"genital_examination", "nude_examination", "sexual_maturity_examination"})
@@ -91,7 +93,7 @@ def assessment_may_open(
     disability: bool,
     disability_adaptation: str,
 ) -> None:
-    """Every opening condition of an age assessment, all missing ones at once (R1 and R2)."""
+    """Every opening condition of an age assessment, all missing ones at once (R1, R2, R6)."""
     guardian_present(found, case=case, action=str(AN_AGE_ASSESSMENT), at=at)
     found.check(bool(last_resort_reason.strip()), "AGE_ASSESSMENT_NOT_ALLOWED.NO_LAST_RESORT_REASON")
     found.check(overseer is not None, "AGE_ASSESSMENT_NOT_ALLOWED.NO_GUARDIAN")
@@ -104,6 +106,8 @@ def assessment_may_open(
     found.check(
         not disability or bool(disability_adaptation.strip()), "AGE_ASSESSMENT_NOT_ALLOWED.NO_DISABILITY_ADAPTATION"
     )
+    # R6: the child heard on the assessment (or why they could not be, and what was tried).
+    child_views_recorded(found, case=case, decision=ViewsDecision.AGE_ASSESSMENT, at=at)
 
 
 def method_allowed(

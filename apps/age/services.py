@@ -288,9 +288,9 @@ def assessment_open(
     Refuses with all that is missing at once: an active representative or guardian
     (GUARDIAN_REQUIRED for a child who needs one; AGE_ASSESSMENT_NOT_ALLOWED.NO_GUARDIAN to
     oversee it in any case), the reason documents and interviews could not settle the age,
-    the child's informed consent, two professionals of different disciplines, and the
-    adaptation to a disability (from the child's record or as stated here). One assessment
-    at a time per case.
+    the child's informed consent, two professionals of different disciplines, the
+    adaptation to a disability (from the child's record or as stated here), and the child's
+    views on the assessment (CHILD_VIEWS_REQUIRED). One assessment at a time per case.
     """
     _require_case_worker(actor, case)
     moment = at or timezone.now()

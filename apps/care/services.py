@@ -48,6 +48,8 @@ from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import case_details_update
 from apps.core.rules import Violation, Violations
 from apps.guardianship.selectors import active_appointment, active_appointments
+from apps.voice.models import ViewsDecision
+from apps.voice.rules import child_views_recorded
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 
@@ -278,6 +280,14 @@ def _check_together_with(together_with: Placement, *, kind: str, provider: Agenc
         )
 
 
+def _current_placement(*, case: Case, at: datetime) -> Placement | None:
+    return (
+        Placement.objects.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at), case=case, starts_at__lte=at)
+        .order_by("-starts_at")
+        .first()
+    )
+
+
 def _end_current_placements(*, actor: User, case: Case, starts: datetime) -> None:
     """A change of placement: whatever placement is current when the new one starts ends then."""
     overlapping = Placement.objects.select_for_update().filter(
@@ -320,9 +330,11 @@ def placement_record(
     - PLACEMENT_JUSTIFICATION_REQUIRED for a shelter or institution without a justification;
     - PLACEMENT_JUSTIFICATION_REQUIRED.SIBLINGS_SEPARATED / .MOTHER_AND_BABY_SEPARATED when a
       tied child's current home is another household and no best-interests decision is
-      referenced (`together_with` names the tied child's placement to share its household).
+      referenced (`together_with` names the tied child's placement to share its household);
+    - CHILD_VIEWS_REQUIRED for a change of placement (the case has a current placement) without
+      the child's views on the change recorded since the current placement started.
     An urgent placement (`urgent_kind`: an emergency placement, or a safety move because the
-    trafficker found the child) goes through the last two — and needs no guardian — with
+    trafficker found the child) goes through the last three — and needs no guardian — with
     its reason; it is recorded as an UrgentAction and reviewed. The address is sealed.
     """
     case = _load(case)
@@ -348,6 +360,12 @@ def placement_record(
         rules.tied_children_together(
             found, child_id=case.child_id, household=household, at=starts, separation_decision=separation_decision
         )
+        # R6: a change of placement (not the first one) hears the child on the move first.
+        current = _current_placement(case=case, at=starts)
+        if current is not None:
+            child_views_recorded(
+                found, case=case, decision=ViewsDecision.PLACEMENT_CHANGE, at=moment, since=current.starts_at
+            )
         found.raise_if_any()
     _end_current_placements(actor=actor, case=case, starts=starts)
     placement = Placement(

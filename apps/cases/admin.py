@@ -443,7 +443,7 @@ class CaseAdmin(ServiceRefusalsMixin):
             {
                 "fields": (
                     ("reference", "state", "version"),
-                    "owning_agency",
+                    ("owning_agency", "case_timeline"),
                     ("registered_by", "created_at", "identified_at"),
                 )
             },
@@ -513,6 +513,7 @@ class CaseAdmin(ServiceRefusalsMixin):
     # Once the child is anonymised their names and date of birth are gone for good.
     anonymised_child_fields = ("child", "child_names", "child_aliases", ("child_birth_date", "birth_date_basis"))
     readonly_fields = (
+        "case_timeline",
         "reference",
         "state",
         "version",
@@ -693,6 +694,12 @@ class CaseAdmin(ServiceRefusalsMixin):
     def _identity_value(self, obj: Case, read: Callable[[services.ChildIdentity], str]) -> str:
         identity = self._opened(obj).identity
         return _("Anonymised") if identity is None else read(identity)
+
+    @admin.display(description=gettext_lazy("timeline"))
+    def case_timeline(self, obj: Case) -> str:
+        from apps.casework.admin import timeline_link  # the casework app's page for this case
+
+        return timeline_link(obj)
 
     @admin.display(description=gettext_lazy("names"))
     def child_names(self, obj: Case) -> str:

@@ -566,10 +566,21 @@ def _hand_over(demo: DemoChild, case: Case) -> Case:
     )
 
 
+# Beyond a durable solution the moves need what the solutions gates ask for (a decided and
+# implemented solution, follow-ups): apps.solutions.demo.seed_solutions records it and takes
+# these cases on to their targets.
+CASES_STOP_AT = S.DURABLE_SOLUTION
+
+
+def seeded_state(demo: DemoChild) -> CaseState:
+    """The state seed_cases brings a demo case to: its target, or where the solutions take over."""
+    return min(demo.target, CASES_STOP_AT, key=ORDER.index)
+
+
 def _advance(demo: DemoChild, case: Case, registered_at: datetime, now: datetime) -> None:
     """Walk the case from where it is to the demo's state, one transition at a time."""
     gap = (now - registered_at) / (len(STEPS) + 1)
-    while ORDER.index(S(case.state)) < ORDER.index(demo.target):
+    while ORDER.index(S(case.state)) < ORDER.index(seeded_state(demo)):
         step = ORDER.index(S(case.state))
         name, target, reason = STEPS[step]
         if target == S.SUPPORT:

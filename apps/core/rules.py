@@ -108,6 +108,9 @@ CATALOGUE: dict[str, Rule] = _rules(
     ("RELEASE_REQUIRES_VERIFICATION.FAMILY_ASSESSMENT",
      _("Complete a family assessment that covers any links to the exploitation.")),
     ("RELEASE_REQUIRES_VERIFICATION.GUARDIAN_OPINION", _("Record the guardian's opinion on the release.")),
+    ("RELEASE_REQUIRES_VERIFICATION.NOT_SUITABLE",
+     _("The latest family assessment concludes that this adult's family is not suitable.")),
+    ("RELEASE_REQUIRES_VERIFICATION.SUSPECTED_LINK", _("A link between this adult and the exploitation is suspected.")),
     # R5 — support is unconditional
     ("SERVICES_UNCONDITIONAL", _("Services never depend on the child's cooperation with an investigation.")),
     ("SERVICES_UNCONDITIONAL.COOPERATION",
@@ -124,6 +127,10 @@ CATALOGUE: dict[str, Rule] = _rules(
     ("CHILD_VIEWS_REQUIRED.LEAFLET_IS_NOT_A_SESSION",
      _("Printing a leaflet is not an information session: record how the child was told and understood.")),
     ("CHILD_VIEWS_REQUIRED.UNDERSTANDING_NOT_RECORDED", _("Record how the child showed they understood.")),
+    ("CHILD_VIEWS_REQUIRED.INTERPRETER_NOT_INDEPENDENT",
+     _("%(interpreter)s has not declared that they have no link to the suspects of this case.")),
+    ("CHILD_VIEWS_REQUIRED.GENDER_PREFERENCE_NOT_RESPECTED",
+     _("The child prefers a %(preferred)s interviewer: record why this was not possible.")),
     # R7 — best interests decide
     ("BID_REQUIRED", _("A best-interests determination is required before %(action)s.")),
     ("BID_REQUIRED.PANEL_TOO_SMALL", _("A panel needs at least three members from at least two disciplines.")),
@@ -131,6 +138,22 @@ CATALOGUE: dict[str, Rule] = _rules(
      _("Every panel member needs a confidentiality undertaking on file.")),
     ("BID_REQUIRED.APPROVER_ON_PANEL", _("The approving supervisor must not have sat on the panel.")),
     ("BID_REQUIRED.ALREADY_DECIDED", _("A decided determination is never edited; open a review instead.")),
+    ("BID_REQUIRED.BIA_INCOMPLETE", _("The best-interests assessment still lacks: %(sections)s.")),
+    ("BID_REQUIRED.NO_AUTHORITY_DECISION", _("Name the court or authority and the date of its decision.")),
+    ("BID_REQUIRED.NO_RECOMMENDATION", _("State the durable solution the determination recommends.")),
+    ("BID_REQUIRED.NO_OPTIONS_WEIGHED", _("Record the options weighed, each with its reasons for and against.")),
+    ("BID_REQUIRED.OPTION_WITHOUT_REASONS", _("Every option weighed needs its reasons for and against.")),
+    ("BID_REQUIRED.RECOMMENDATION_NOT_WEIGHED", _("The recommendation (%(solution)s) is not among the options weighed.")),
+    ("BID_REQUIRED.NO_TRACING_OUTCOME",
+     _("Record the family-tracing results, or why tracing was not done (unsafe, the child refuses, a protection claim).")),
+    ("BID_REQUIRED.NO_RISK_ASSESSMENT", _("Link the risk and security assessment, or record why none applies.")),
+    ("BID_REQUIRED.NO_REASONS", _("Record the reasons for the determination.")),
+    ("BID_REQUIRED.OBJECTION_NOT_ADDRESSED",
+     _("The child objects: say why the recommendation is still in their best interests.")),
+    ("BID_REQUIRED.REVIEW_NOT_EXPLAINED", _("The child must be told the outcome and how to seek a review.")),
+    ("BID_REQUIRED.NO_DECIDED_SOLUTION",
+     _("No durable solution is decided yet: a supervisor decides it, on the determination, before it is put in place.")),
+    ("BID_REQUIRED.SOLUTION_NOT_IMPLEMENTED", _("Record that the decided solution is in place before follow-up starts.")),
     # R8 — privacy and need to know
     ("SHARING_NOT_ALLOWED", _("This information may not be shared.")),
     ("SHARING_NOT_ALLOWED.NO_LEGAL_BASIS", _("Record the legal basis and purpose of the referral.")),
@@ -138,12 +161,26 @@ CATALOGUE: dict[str, Rule] = _rules(
     ("SHARING_NOT_ALLOWED.COUNTRY_OF_ORIGIN",
      _("Nothing is sent to the authorities of the child's country of origin while protection is claimed or "
        "contact could endanger the child or family.")),
+    ("SHARING_NOT_ALLOWED.ORIGIN_WITHOUT_CHILD_VIEWS",
+     _("Contact with the authorities of the child's country of origin needs the child's informed views first.")),
+    ("SHARING_NOT_ALLOWED.ORIGIN_WITHOUT_GUARDIAN_CONSENT",
+     _("Contact with the authorities of the child's country of origin needs the guardian's consent.")),
     ("SHARING_NOT_ALLOWED.REFERRAL_NOT_ACTIVE", _("The referral is no longer active.")),
     ("SHARING_NOT_ALLOWED.BULK_EXPORT_UNAPPROVED", _("A bulk export of identifiable data needs a second person's approval.")),
     # The workflow: "a case closes only when its closure criteria are met" (no code in the
     # guide; Haven names it so that a refusal reads like every other).
     ("CLOSURE_CRITERIA_UNMET", _("The case cannot close yet.")),
     ("CLOSURE_CRITERIA_UNMET.NOT_A_SUPERVISOR", _("Only a supervisor of the agency closes a case.")),
+    ("CLOSURE_CRITERIA_UNMET.SERVICES_ACTIVE",
+     _("%(count)s support service(s) still requested or being provided: end them, or a supervisor records why "
+       "the case closes anyway.")),
+    ("CLOSURE_CRITERIA_UNMET.COMPLAINT_UNANSWERED",
+     _("%(count)s complaint(s) on this case still wait for an answer to the child.")),
+    ("CLOSURE_CRITERIA_UNMET.FOLLOW_UPS_OUTSTANDING",
+     _("%(count)s follow-up visit(s) not done yet: record them, or a supervisor records why the case closes anyway.")),
+    ("CLOSURE_CRITERIA_UNMET.AFTERCARE_FIRST",
+     _("The young person has come of age with the case open: move it to aftercare rather than closing it, or a "
+       "supervisor records why it closes.")),
 )  # fmt: skip
 
 # Codes of Haven's own for rules the guide states without a code.

@@ -229,6 +229,14 @@ CELERY_BEAT_SCHEDULE = {
     "held-children-daily-review": {"task": "apps.care.tasks.held_children_daily_review", "schedule": 60 * 60.0},
     "urgent-action-reviews": {"task": "apps.care.tasks.urgent_action_reviews_check", "schedule": 15 * 60.0},
     "age-appeal-periods": {"task": "apps.age.tasks.age_appeal_periods_check", "schedule": 60 * 60.0},
+    "risk-reassessments": {"task": "apps.safety.tasks.risk_reassessments_check", "schedule": 60 * 60.0},
+    "follow-ups": {"task": "apps.solutions.tasks.follow_ups_check", "schedule": 60 * 60.0},
+    "growing-up": {"task": "apps.solutions.tasks.growing_up_check", "schedule": 6 * 60 * 60.0},
+    "complaint-deadlines": {"task": "apps.complaints.tasks.complaint_deadlines_check", "schedule": 60 * 60.0},
+    "care-plan-reviews": {"task": "apps.casework.tasks.care_plan_reviews_check", "schedule": 60 * 60.0},
+    "security-assessments": {"task": "apps.family.tasks.security_assessments_check", "schedule": 60 * 60.0},
+    "status-deadlines": {"task": "apps.rights.tasks.status_deadlines_check", "schedule": 60 * 60.0},
+    "best-interests-reviews": {"task": "apps.bestinterests.tasks.best_interests_reviews_check", "schedule": 60 * 60.0},
 }
 
 # --- Haven ------------------------------------------------------------------------------
@@ -250,6 +258,32 @@ HAVEN_GUARDIAN_CASELOAD_CAP = env.int("HAVEN_GUARDIAN_CASELOAD_CAP", default=20)
 HAVEN_URGENT_REVIEW_HOURS = env.int("HAVEN_URGENT_REVIEW_HOURS", default=24)
 # Days after an age decision during which it can be appealed.
 HAVEN_AGE_APPEAL_DAYS = env.int("HAVEN_AGE_APPEAL_DAYS", default=30)
+# Days a risk assessment stands, by its level, before the child's risk is assessed again.
+HAVEN_RISK_REASSESSMENT_DAYS_CRITICAL = env.int("HAVEN_RISK_REASSESSMENT_DAYS_CRITICAL", default=7)
+HAVEN_RISK_REASSESSMENT_DAYS_HIGH = env.int("HAVEN_RISK_REASSESSMENT_DAYS_HIGH", default=30)
+HAVEN_RISK_REASSESSMENT_DAYS_MEDIUM = env.int("HAVEN_RISK_REASSESSMENT_DAYS_MEDIUM", default=90)
+HAVEN_RISK_REASSESSMENT_DAYS_LOW = env.int("HAVEN_RISK_REASSESSMENT_DAYS_LOW", default=180)
+# Days within which a complaint is answered to the child (then COMPLAINT_ANSWER_OVERDUE).
+HAVEN_COMPLAINT_ANSWER_DAYS = env.int("HAVEN_COMPLAINT_ANSWER_DAYS", default=30)
+# A risk and security assessment counts for a return this many days after completion (R4);
+# the caseworker is alerted this many days before it expires.
+HAVEN_SECURITY_ASSESSMENT_VALID_DAYS = env.int("HAVEN_SECURITY_ASSESSMENT_VALID_DAYS", default=90)
+# Follow-up visits after a return, release, reunification or resettlement: months after it (R4).
+HAVEN_FOLLOW_UP_MONTHS: list[int] = env.list("HAVEN_FOLLOW_UP_MONTHS", cast=int, default=[1, 3, 6, 12])
+# The caseworker is reminded to prepare a transition plan this many months before coming of age (R9).
+HAVEN_TRANSITION_PLAN_MONTHS = env.int("HAVEN_TRANSITION_PLAN_MONTHS", default=12)
+HAVEN_SECURITY_ASSESSMENT_ALERT_DAYS = env.int("HAVEN_SECURITY_ASSESSMENT_ALERT_DAYS", default=14)
+# Best interests (R7): the BIA is due this many days after identification and reviewed this
+# often; a determination is reviewed this many days after its decision unless it sets a date.
+HAVEN_BIA_TARGET_DAYS = env.int("HAVEN_BIA_TARGET_DAYS", default=30)
+HAVEN_BIA_REVIEW_DAYS = env.int("HAVEN_BIA_REVIEW_DAYS", default=180)
+HAVEN_BID_REVIEW_DAYS = env.int("HAVEN_BID_REVIEW_DAYS", default=365)
+# The caseworker and guardian are alerted this many days before a recovery and reflection
+# period ends, and before a residence permit expires; a warning is shown once a child has
+# been interviewed in criminal proceedings more than this many times.
+HAVEN_REFLECTION_ALERT_DAYS = env.int("HAVEN_REFLECTION_ALERT_DAYS", default=14)
+HAVEN_PERMIT_EXPIRY_ALERT_DAYS = env.int("HAVEN_PERMIT_EXPIRY_ALERT_DAYS", default=60)
+HAVEN_INTERVIEWS_BEFORE_WARNING = env.int("HAVEN_INTERVIEWS_BEFORE_WARNING", default=2)
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -11,6 +11,8 @@ from apps.cases.models import Case
 from apps.cases.services import child_identity, child_identity_update
 from apps.guardianship.models import AppointmentKind, DecisionKind
 from apps.guardianship.services import guardian_appoint, guardian_opinion_record
+from apps.voice.models import HowExpressed, ViewsDecision
+from apps.voice.services import child_views_record
 from tests.accounts.factories import AgencyFactory, TeamFactory
 from tests.cases.factories import caseworker_in, register, supervisor_in
 from tests.guardianship.factories import eligible_guardian
@@ -41,10 +43,18 @@ class World:
         return Case.objects.select_related("child").get(pk=self.case.pk).child
 
 
-def world(*, unaccompanied=True, guardian=True, appointed_at=T0 - 30 * DAY, birth=date(2010, 6, 30)) -> World:
+def world(
+    *, unaccompanied=True, guardian=True, appointed_at=T0 - 30 * DAY, birth=date(2010, 6, 30), heard=True
+) -> World:
     agency = AgencyFactory()
     caseworker = caseworker_in(agency, TeamFactory(agency=agency))
     case = register(actor=caseworker, agency=agency, birth=birth, child_facts={"unaccompanied": unaccompanied}).case
+    if heard:  # R6: the child's views on being assessed, before anything else in the story
+        child_views_record(
+            actor=caseworker, case=case, decision=ViewsDecision.AGE_ASSESSMENT, heard=True,
+            views="He would rather show his school papers, but will talk with the social worker.",
+            how_expressed=HowExpressed.SPOKEN, language="Arabic (Darija)", at=appointed_at,
+        )  # fmt: skip
     supervisor = supervisor_in(agency)
     person = None
     if guardian:

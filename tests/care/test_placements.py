@@ -15,9 +15,11 @@ from apps.care.rules import looks_like_custody
 from apps.care.selectors import care_provider_agency_ids, placement_address
 from apps.care.services import child_tie_record, placement_end, placement_record
 from apps.core.rules import RuleViolation
+from apps.voice.models import ViewsDecision
 from tests.accounts.factories import AgencyFactory, MembershipFactory
 from tests.care.factories import case_with_staff, guardian_for
 from tests.cases.factories import register
+from tests.voice.factories import heard
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -191,6 +193,7 @@ def test_moving_a_sibling_away_from_the_shared_home_is_refused(case, caseworker)
     sibling = sibling_of(case, caseworker)
     theirs = place(sibling, caseworker)
     place(case, caseworker, together_with=theirs)
+    heard(sibling, ViewsDecision.PLACEMENT_CHANGE, actor=caseworker, at=NOW + timedelta(hours=1))
     with pytest.raises(RuleViolation) as refused:
         place(sibling, caseworker, kind=PlacementKind.KINSHIP, at=NOW + timedelta(days=1))
     assert refused.value.codes == ["PLACEMENT_JUSTIFICATION_REQUIRED.SIBLINGS_SEPARATED"]
@@ -254,6 +257,7 @@ def test_a_tie_needs_both_cases_in_reach(case, caseworker):
 # --- Changes and endings ------------------------------------------------------------------------
 def test_a_new_placement_ends_the_current_one_when_it_starts(case, caseworker):
     first = place(case, caseworker)
+    heard(case, ViewsDecision.PLACEMENT_CHANGE, actor=caseworker, at=NOW + timedelta(days=2))
     second = place(case, caseworker, kind=PlacementKind.KINSHIP, at=NOW + timedelta(days=3))
     first.refresh_from_db()
     assert first.ends_at == second.starts_at
@@ -325,7 +329,8 @@ def test_two_placements_at_once_leave_one_current_placement():
     def attempt(actor, kind) -> None:
         try:
             barrier.wait()
-            placement_record(actor=actor, case=case, kind=kind)
+            # Emergency placements: whichever comes second is a change that asks for nothing more.
+            placement_record(actor=actor, case=case, kind=kind, urgent=True, urgent_reason="Fictional: tonight.")
             outcomes.append("placed")
         except Exception as failed:  # noqa: BLE001 - any failure is the finding
             outcomes.append(repr(failed))

@@ -16,8 +16,11 @@ from apps.cases.models import Case, CaseTransition, Child, ChildKey, PossibleDup
 from apps.cases.selectors import case_search
 from apps.core.admin import ServiceRefusalsMixin
 from apps.core.rules import RuleViolation, Violation
+from apps.voice.models import ViewsDecision
 from tests.accounts.factories import AgencyFactory, MembershipFactory, TeamFactory, UserFactory
 from tests.cases.factories import register
+from tests.solutions.factories import prepare_for
+from tests.voice.factories import heard
 
 pytestmark = pytest.mark.django_db
 
@@ -300,8 +303,10 @@ def test_a_move_the_workflow_lacks_shows_an_error_and_changes_nothing(caseworker
 def _to_aftercare(case, actor):
     for name in ["start_protection", "start_assessment", "start_support", "seek_durable_solution",
                  "implement_solution", "start_follow_up", "move_to_aftercare"]:  # fmt: skip
+        prepare_for(case, name)
         case = services.case_transition(actor=actor, case=case, transition=name, expected_version=case.version,
                                         reason="step")  # fmt: skip
+    heard(case, ViewsDecision.CLOSURE)  # the child's views on closing (R6), before any close
     return case
 
 

@@ -12,8 +12,11 @@ from apps.cases.services import case_details_update, case_transition
 from apps.cases.workflow import allowed_moves, transition_guard_sql, transitions
 from apps.core.errors import StaleRecord, TransitionNotAllowed
 from apps.core.rules import RuleViolation
+from apps.voice.models import ViewsDecision
 from tests.accounts.factories import UserFactory
 from tests.cases.factories import register, supervisor_in
+from tests.solutions.factories import prepare_for
+from tests.voice.factories import heard
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +31,10 @@ def _move(case, name, reason="because", actor=None, **extra):
 def _to(case, state_after):
     """Walk a new case along the main path until the named transition has been made."""
     for name in PATH:
+        prepare_for(case, name)
         case = _move(case, name, actor=supervisor_in(case.owning_agency) if name == "close" else None)
+        if name == "move_to_aftercare":
+            heard(case, ViewsDecision.CLOSURE)  # the child's views on closing (R6), before any close
         if name == state_after:
             return case
     raise AssertionError(state_after)

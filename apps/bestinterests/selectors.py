@@ -1,0 +1,147 @@
+"""Reads of best-interests records: the determination in force, and lists scoped by who may
+see them (the case's people, and a panel member only once their undertaking is signed)."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from apps.accounts.models import User
+from apps.audit.services import record_access_log
+from apps.bestinterests.models import (
+    BestInterestsAssessment,
+    BestInterestsDetermination,
+    BestInterestsReview,
+    ConfidentialityUndertaking,
+    DeterminationKind,
+    OptionWeighed,
+    PanelMember,
+)
+from apps.cases import vault
+from apps.cases.models import Case
+from apps.cases.selectors import case_visibility
+from apps.core.crypto import KeyUnavailable
+
+
+def _in_force(at: datetime) -> Q:
+    """Decided by `at` and, for a panel's, approved by then too."""
+    return Q(decided_at__lte=at) & (Q(kind=DeterminationKind.AUTHORITY) | Q(approved_at__lte=at))
+
+
+def _superseded(at: datetime) -> Exists:
+    """A later determination that reviews this one was decided by `at`."""
+    return Exists(BestInterestsDetermination.objects.filter(supersedes=OuterRef("pk"), decided_at__lte=at))
+
+
+def current_determination(*, case: Case, at: datetime) -> BestInterestsDetermination | None:
+    """The case's determination in force at `at`: decided (and, for a panel, approved), and not
+    superseded by a later decided one. While a review's new determination awaits approval,
+    none is in force: the old one was set aside by the decision to replace it."""
+    return (
+        BestInterestsDetermination.objects.filter(_in_force(at), case=case)
+        .exclude(_superseded(at))
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def latest_decided_determination(*, case: Case, at: datetime) -> BestInterestsDetermination | None:
+    """The latest determination decided by `at` and not superseded, approved or not: for telling
+    "awaiting approval" (RETURN_REQUIRES_BID.NOT_APPROVED) from "none" (RETURN_REQUIRES_BID)."""
+    return (
+        BestInterestsDetermination.objects.filter(case=case, decided_at__lte=at)
+        .exclude(_superseded(at))
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def draft_determination(*, case: Case) -> BestInterestsDetermination | None:
+    return BestInterestsDetermination.objects.filter(case=case, decided_at__isnull=True).first()
+
+
+def latest_completed_assessment(*, case: Case, at: datetime) -> BestInterestsAssessment | None:
+    return (
+        BestInterestsAssessment.objects.filter(case=case, completed_at__lte=at).order_by("-completed_at", "-pk").first()
+    )
+
+
+def open_review(*, determination: BestInterestsDetermination) -> BestInterestsReview | None:
+    """A review requested and not yet answered by a decided determination."""
+    return (
+        BestInterestsReview.objects.filter(determination=determination)
+        .exclude(outcome__decided_at__isnull=False)
+        .order_by("requested_at")
+        .first()
+    )
+
+
+def panel_member_ids(*, determination: BestInterestsDetermination) -> set[int]:
+    return set(PanelMember.objects.filter(determination=determination).values_list("member_id", flat=True))
+
+
+def undertaking_signed(*, determination: BestInterestsDetermination, member: User) -> bool:
+    return ConfidentialityUndertaking.objects.filter(determination=determination, member=member).exists()
+
+
+# --- Lists scoped by who may see ------------------------------------------------------------
+def _visible_cases(actor: User) -> QuerySet[Case]:
+    return Case.objects.filter(case_visibility(actor=actor))
+
+
+def assessment_list(*, actor: User) -> QuerySet[BestInterestsAssessment]:
+    return BestInterestsAssessment.objects.filter(case__in=_visible_cases(actor).values("pk")).select_related("case")
+
+
+def determination_list(*, actor: User) -> QuerySet[BestInterestsDetermination]:
+    """Determinations of cases the actor sees, and those on whose panel they sit once their
+    confidentiality undertaking is on file (a panel member from outside the case sees the
+    determination, never the rest of the case)."""
+    if not actor.is_authenticated or not actor.is_active:
+        return BestInterestsDetermination.objects.none()
+    signed = ConfidentialityUndertaking.objects.filter(determination=OuterRef("pk"), member=actor)
+    on_panel = PanelMember.objects.filter(determination=OuterRef("pk"), member=actor)
+    return BestInterestsDetermination.objects.filter(
+        Q(case__in=_visible_cases(actor).values("pk")) | (Q(Exists(on_panel)) & Q(Exists(signed)))
+    ).select_related("case")
+
+
+def determination_get(*, actor: User, pk: int, channel: str) -> BestInterestsDetermination:
+    """One determination the actor may see, the read logged; otherwise 404 (logged too)."""
+    found = determination_list(actor=actor).filter(pk=pk).select_related("case__child").first()
+    if found is None:
+        existing = BestInterestsDetermination.objects.filter(pk=pk).select_related("case").first()
+        record_access_log(
+            actor=actor, case=existing.case if existing else None, action="best_interests_determination",
+            channel=channel, allowed=False,
+        )  # fmt: skip
+        raise Http404
+    record_access_log(actor=actor, case=found.case, action="best_interests_determination", channel=channel,
+                      allowed=True)  # fmt: skip
+    return found
+
+
+def review_list(*, actor: User) -> QuerySet[BestInterestsReview]:
+    return BestInterestsReview.objects.filter(case__in=_visible_cases(actor).values("pk")).select_related(
+        "case", "determination"
+    )
+
+
+def panel_list(*, actor: User) -> QuerySet[PanelMember]:
+    return PanelMember.objects.filter(determination__in=determination_list(actor=actor).values("pk"))
+
+
+def option_list(*, actor: User) -> QuerySet[OptionWeighed]:
+    return OptionWeighed.objects.filter(determination__in=determination_list(actor=actor).values("pk"))
+
+
+def sealed_text(record: Any, column: str, *, case: Case) -> str | None:
+    """A sealed value in plain text; None once the child is anonymised. Callers got the record
+    through a scoped selector and log the read."""
+    child = case.child
+    try:
+        key = vault.data_key(child)
+    except KeyUnavailable:
+        return None
+    return str(vault.open_sealed(child, key, type(record), column, getattr(record, column)) or "")

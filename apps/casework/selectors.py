@@ -1,0 +1,134 @@
+"""Reads of notes, the care plan and conferences, scoped at the query; and the case timeline.
+
+Notes by access level:
+- ordinary: everyone who sees the case (its guardian included);
+- team: caseworkers of the owning agency in the case's team, and the agency's supervisors;
+- supervisors: the agency's supervisors.
+A restricted note outside the actor's level does not exist for them: not in a list, a
+count, a page or the timeline.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from apps.accounts.models import Membership, Role, User
+from apps.audit.models import Channel
+from apps.audit.services import record_access_log
+from apps.cases.models import Case
+from apps.cases.selectors import case_list, case_visibility
+from apps.casework.models import (
+    CarePlanAction,
+    CarePlanGoal,
+    CarePlanReview,
+    CaseConference,
+    CaseNote,
+    ConferenceRequest,
+    NoteAccess,
+)
+from apps.casework.timeline import TimelineContext, TimelineEntry, timeline_sources
+
+
+def _visible_case_ids(actor: User, at: datetime | None = None) -> QuerySet[Case, Any]:
+    return Case.objects.filter(case_visibility(actor=actor, at=at)).values("pk")
+
+
+def note_visibility(*, actor: User, at: datetime | None = None) -> Q:
+    moment = at or timezone.now()
+    memberships = Membership.objects.active(at=moment).filter(user=actor)
+    supervises = memberships.filter(role=Role.SUPERVISOR, agency=OuterRef("case__owning_agency"))
+    # A NULL team matches no membership: a case without a team has no team level but its supervisors.
+    in_team = memberships.filter(
+        role=Role.CASEWORKER, agency=OuterRef("case__owning_agency"), team=OuterRef("case__team")
+    )
+    level = (
+        Q(access=NoteAccess.ORDINARY)
+        | (Q(access=NoteAccess.TEAM) & (Q(Exists(supervises)) | Q(Exists(in_team))))
+        | (Q(access=NoteAccess.SUPERVISORS) & Q(Exists(supervises)))
+    )
+    return Q(case__in=_visible_case_ids(actor, moment)) & level
+
+
+def note_list(*, actor: User, at: datetime | None = None) -> QuerySet[CaseNote]:
+    return (
+        CaseNote.objects.filter(note_visibility(actor=actor, at=at))
+        .select_related("case", "case__child", "written_by", "supersedes")
+        .order_by("-written_at", "-pk")
+    )
+
+
+def note_get(*, actor: User, note_id: int) -> CaseNote:
+    note = note_list(actor=actor).filter(pk=note_id).first()
+    if note is None:
+        raise Http404
+    return note
+
+
+def may_read_level(*, actor: User, case: Case, access: str, at: datetime | None = None) -> bool:
+    """Whether the actor reads notes of this level on this case (given they see the case)."""
+    if access == NoteAccess.ORDINARY:
+        return True
+    memberships = Membership.objects.active(at=at or timezone.now()).filter(user=actor, agency=case.owning_agency_id)
+    supervises = memberships.filter(role=Role.SUPERVISOR).exists()
+    if access == NoteAccess.SUPERVISORS:
+        return supervises
+    return supervises or (
+        case.team_id is not None and memberships.filter(role=Role.CASEWORKER, team_id=case.team_id).exists()
+    )
+
+
+def _of_visible_cases(queryset: QuerySet, actor: User) -> QuerySet:  # type: ignore[type-arg]
+    return queryset.filter(case__in=_visible_case_ids(actor))
+
+
+def goal_list(*, actor: User) -> QuerySet[CarePlanGoal]:
+    return _of_visible_cases(CarePlanGoal.objects.select_related("case", "case__child", "recorded_by"), actor)
+
+
+def action_list(*, actor: User) -> QuerySet[CarePlanAction]:
+    return _of_visible_cases(
+        CarePlanAction.objects.select_related(
+            "case", "case__child", "goal", "responsible_person", "responsible_agency", "done_by"
+        ),
+        actor,
+    )
+
+
+def review_list(*, actor: User) -> QuerySet[CarePlanReview]:
+    return _of_visible_cases(CarePlanReview.objects.select_related("case", "case__child", "held_by"), actor)
+
+
+def conference_list(*, actor: User) -> QuerySet[CaseConference]:
+    return _of_visible_cases(CaseConference.objects.select_related("case", "case__child", "recorded_by"), actor)
+
+
+def conference_request_list(*, actor: User) -> QuerySet[ConferenceRequest]:
+    return _of_visible_cases(
+        ConferenceRequest.objects.select_related("case", "case__child", "requested_by", "conference"), actor
+    )
+
+
+def case_timeline(
+    *, actor: User, case: Case, channel: str = Channel.WEB, at: datetime | None = None
+) -> list[TimelineEntry]:
+    """Everything that happened on a case that the actor may see, oldest first.
+
+    Merges the sources every app registered (`apps.casework.timeline`); each reads through
+    its own scoped selectors. A case the actor may not see is a 404 (the attempt logged); a
+    read is logged, since the timeline opens sealed values.
+    """
+    moment = at or timezone.now()
+    visible = case_list(actor=actor).filter(pk=case.pk).first()
+    if visible is None:
+        record_access_log(actor=actor, case=Case.objects.filter(pk=case.pk).first(), action="timeline",
+                          channel=channel, allowed=False)  # fmt: skip
+        raise Http404
+    record_access_log(actor=actor, case=visible, action="timeline", channel=channel, allowed=True)
+    context = TimelineContext(actor=actor, case=visible, at=moment)
+    entries: list[TimelineEntry] = []
+    for source in timeline_sources():
+        entries.extend(source(context))
+    return sorted(entries, key=lambda entry: entry.at)

@@ -1,0 +1,788 @@
+"""Every write of the child's status and rights, and the periodic check of their deadlines.
+
+Caseworkers and supervisors of the agency holding the case record; a guardian reads their
+wards' records (selectors) but records nothing here. Nothing in this app gates a service
+(R5): identification status, permits and proceedings never condition support. The one rule
+enforced here is R1's: a non-urgent interview by police or immigration waits for an active
+representative or guardian (GUARDIAN_REQUIRED); an urgent one goes ahead with its reason.
+
+The case's identification status and recovery and reflection period change only through
+`apps.cases.services.case_details_update` (the versioned path); this app keeps their history.
+Alerts carry the case reference at most, never the child's data, and are keyed: a periodic
+check run twice alerts once.
+"""
+
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Agency, Membership, Role, User
+from apps.alerts.models import Alert, AlertKind
+from apps.alerts.services import alert_raise
+from apps.cases import htcds, vault
+from apps.cases.models import Case, CaseState
+from apps.cases.selectors import agency_roles, case_may_act
+from apps.cases.services import case_details_update
+from apps.core.rules import Violations
+from apps.guardianship.rules import guardian_present
+from apps.guardianship.selectors import active_appointment
+from apps.rights.models import (
+    GUARDED_INTERVIEWERS,
+    ChildRole,
+    ClaimKind,
+    ClaimStatus,
+    CompensationClaim,
+    CompensationRespondent,
+    CompensationStatus,
+    CriminalProceeding,
+    FindingSource,
+    IdentificationChange,
+    InterviewerKind,
+    MeasureDecision,
+    NonRefoulementFinding,
+    PermitKind,
+    ProceedingInterview,
+    ProceedingRepresentative,
+    ProceedingStage,
+    ProtectionClaim,
+    ProtectionClaimStatusChange,
+    ReflectionPeriodChange,
+    RepresentativeKind,
+    ResidencePermit,
+    SpecialMeasure,
+    SpecialMeasureRequest,
+)
+from apps.rights.selectors import interview_count
+
+CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+IdentificationStatus = htcds.IdentificationStatus
+
+# How a claim's status may move: a decision ends a pending claim or appeal; a refusal may be
+# appealed (again); a grant may cease or be revoked. A withdrawn, ceased or revoked claim is
+# over: a new claim is lodged instead.
+CLAIM_MOVES: dict[str, frozenset[str]] = {
+    ClaimStatus.PENDING: frozenset({
+        ClaimStatus.REFUGEE_STATUS_GRANTED, ClaimStatus.SUBSIDIARY_PROTECTION_GRANTED, ClaimStatus.REFUSED,
+        ClaimStatus.WITHDRAWN,
+    }),
+    ClaimStatus.APPEAL_PENDING: frozenset({
+        ClaimStatus.REFUGEE_STATUS_GRANTED, ClaimStatus.SUBSIDIARY_PROTECTION_GRANTED, ClaimStatus.REFUSED,
+        ClaimStatus.WITHDRAWN,
+    }),
+    ClaimStatus.REFUSED: frozenset({ClaimStatus.APPEAL_PENDING}),
+    ClaimStatus.REFUGEE_STATUS_GRANTED: frozenset({ClaimStatus.CEASED_OR_REVOKED}),
+    ClaimStatus.SUBSIDIARY_PROTECTION_GRANTED: frozenset({ClaimStatus.CEASED_OR_REVOKED}),
+    ClaimStatus.WITHDRAWN: frozenset(),
+    ClaimStatus.CEASED_OR_REVOKED: frozenset(),
+}  # fmt: skip
+
+
+# --- Shared ---------------------------------------------------------------------------------
+def _load(case: Case) -> Case:
+    return Case.objects.select_related("child", "owning_agency").get(pk=case.pk)
+
+
+def _require_case_staff(actor: User, case: Case) -> None:
+    """A caseworker or supervisor of the owning agency who may act on the case.
+
+    A case the actor may not see is a 404; one they see in another role (its guardian) a 403.
+    """
+    if not case_may_act(actor=actor, case=case):
+        raise Http404
+    if not agency_roles(actor=actor, agency_id=case.owning_agency_id) & CASE_ROLES:
+        raise PermissionDenied(_("Only caseworkers and supervisors of the agency holding the case record this."))
+
+
+def _seal(case: Case, model: type[models.Model], column: str, value: str) -> bytes | None:
+    return vault.seal(case.child, vault.data_key(case.child), model, column, value.strip() or None)
+
+
+def _required(value: str, field: str, message: str) -> str:
+    if not value.strip():
+        raise ValidationError({field: message})
+    return value.strip()
+
+
+def _choice(value: str, choices: Iterable[str], field: str) -> str:
+    if value not in set(choices):
+        raise ValidationError({field: _("“%(value)s” is not a valid choice.") % {"value": value}})
+    return value
+
+
+def _not_after(day: date | None, today: date, field: str) -> None:
+    if day is not None and day > today:
+        raise ValidationError({field: _("This date is in the future.")})
+
+
+def _locked_case(case: Case) -> Case:
+    """The case row locked: the version read here is the one written, so a concurrent edit
+    waits instead of failing this write (and is then refused as stale)."""
+    return Case.objects.select_for_update().select_related("child", "owning_agency").get(pk=case.pk)
+
+
+def _close_alerts(*, kind: str, key_prefix: str, case: Case, actor: User, outcome: str, at: datetime) -> None:
+    """Alerts made moot by what the actor recorded; what they recorded is their outcome. (They
+    are addressed to the caseworker and the guardian, so alert_close would refuse others.)"""
+    Alert.objects.filter(kind=kind, case=case, key__startswith=key_prefix, done_at__isnull=True).update(
+        done_at=at, done_by=actor, outcome=outcome
+    )
+
+
+# --- Identification ------------------------------------------------------------------------
+@transaction.atomic
+def identification_status_change(
+    *,
+    actor: User,
+    case: Case,
+    to_status: str,
+    decided_on: date | None = None,
+    authority: Agency | None = None,
+    authority_name: str = "",
+    authority_reference: str = "",
+    note: str = "",
+    at: datetime | None = None,
+) -> IdentificationChange:
+    """Change the child's identification status, recorded as history and reflected on the case.
+
+    A formal identification names the competent authority (an agency here, or by name), its
+    reference and the date. Going back to an earlier status needs a note saying why. Nothing
+    depends on the status for services (R5).
+    """
+    case = _load(case)
+    _require_case_staff(actor, case)
+    moment = at or timezone.now()
+    day = decided_on or timezone.localdate(moment)
+    _choice(to_status, IdentificationStatus.values, "to_status")
+    _not_after(day, timezone.localdate(moment), "decided_on")
+    locked = _locked_case(case)
+    order = list(IdentificationStatus.values)
+    if to_status == locked.identification_status:
+        raise ValidationError({"to_status": _("This is already the child's identification status.")})
+    if to_status == IdentificationStatus.FORMALLY_IDENTIFIED:
+        errors = {}
+        if authority is None and not authority_name.strip():
+            errors["authority"] = _("Name the competent authority that identified the child.")
+        if not authority_reference.strip():
+            errors["authority_reference"] = _("Record the competent authority's reference.")
+        if errors:
+            raise ValidationError(errors)
+    if order.index(to_status) < order.index(locked.identification_status):
+        _required(note, "note", _("Say why the identification status goes back."))
+    change = IdentificationChange.objects.create(
+        case=locked, from_status=locked.identification_status, to_status=to_status, decided_on=day,
+        authority=authority, authority_name=authority_name.strip(), authority_reference=authority_reference.strip(),
+        note=note.strip(), recorded_by=actor, recorded_at=moment,
+    )  # fmt: skip
+    case_details_update(
+        actor=actor, case=locked, expected_version=locked.version, facts={"identification_status": to_status}
+    )
+    return change
+
+
+# --- Recovery and reflection period --------------------------------------------------------
+def _reflection_write(
+    *, actor: User, case: Case, kind: str, starts_on: date, ends_on: date, previous_end: date | None, reason: str,
+    at: datetime,
+) -> ReflectionPeriodChange:  # fmt: skip
+    change = ReflectionPeriodChange.objects.create(
+        case=case, kind=kind, starts_on=starts_on, ends_on=ends_on, previous_end=previous_end, reason=reason,
+        recorded_by=actor, recorded_at=at,
+    )  # fmt: skip
+    case_details_update(
+        actor=actor, case=case, expected_version=case.version,
+        facts={"reflection_period_start": starts_on, "reflection_period_end": ends_on},
+    )  # fmt: skip
+    return change
+
+
+@transaction.atomic
+def reflection_period_grant(
+    *, actor: User, case: Case, starts_on: date, ends_on: date, reason: str = "", at: datetime | None = None
+) -> ReflectionPeriodChange:
+    """Record the recovery and reflection period granted to the child, on the case and in its
+    history. A period already recorded is extended or ended early, not granted again."""
+    case = _load(case)
+    _require_case_staff(actor, case)
+    moment = at or timezone.now()
+    locked = _locked_case(case)
+    if locked.reflection_period_start is not None:
+        raise ValidationError(_("A recovery and reflection period is already recorded: extend it instead."))
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The period cannot end before it starts.")})
+    return _reflection_write(
+        actor=actor, case=locked, kind=ReflectionPeriodChange.Kind.GRANTED, starts_on=starts_on, ends_on=ends_on,
+        previous_end=None, reason=reason.strip(), at=moment,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def reflection_period_change(
+    *, actor: User, case: Case, ends_on: date, reason: str, at: datetime | None = None
+) -> ReflectionPeriodChange:
+    """Extend the recovery and reflection period (a later end) or record that it ended early
+    (an earlier one), with the reason. The alert about the old end is closed: the new end
+    is alerted in its turn."""
+    case = _load(case)
+    _require_case_staff(actor, case)
+    moment = at or timezone.now()
+    locked = _locked_case(case)
+    start, previous = locked.reflection_period_start, locked.reflection_period_end
+    if start is None or previous is None:
+        raise ValidationError(_("No recovery and reflection period is recorded yet: record the one granted first."))
+    reason = _required(reason, "reason", _("Say why the period changes."))
+    if ends_on == previous:
+        raise ValidationError({"ends_on": _("The period already ends on that day.")})
+    if ends_on < start:
+        raise ValidationError({"ends_on": _("The period cannot end before it starts.")})
+    kind = ReflectionPeriodChange.Kind.EXTENDED if ends_on > previous else ReflectionPeriodChange.Kind.ENDED_EARLY
+    change = _reflection_write(
+        actor=actor, case=locked, kind=kind, starts_on=start, ends_on=ends_on, previous_end=previous, reason=reason,
+        at=moment,
+    )  # fmt: skip
+    outcome = _("Period now ends on %(date)s.") % {"date": ends_on.isoformat()}
+    _close_alerts(kind=AlertKind.REFLECTION_PERIOD_ENDING, key_prefix=f"reflection:{locked.pk}:{previous}",
+                  case=locked, actor=actor, outcome=outcome, at=moment)  # fmt: skip
+    return change
+
+
+# --- Residence permits ---------------------------------------------------------------------
+@transaction.atomic
+def residence_permit_record(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    issued_on: date,
+    expires_on: date | None = None,
+    number: str = "",
+    issued_by: str = "",
+    renews: ResidencePermit | None = None,
+    at: datetime | None = None,
+) -> ResidencePermit:
+    """Record a residence permit; its number is sealed. A permit that `renews` an earlier one
+    of the same child closes that one's expiry alerts."""
+    case = _load(case)
+    _require_case_staff(actor, case)
+    moment = at or timezone.now()
+    _choice(kind, PermitKind.values, "kind")
+    if expires_on is not None and expires_on < issued_on:
+        raise ValidationError({"expires_on": _("A permit cannot expire before it is issued.")})
+    _not_after(issued_on, timezone.localdate(moment), "issued_on")
+    old = None
+    if renews is not None:
+        old = ResidencePermit.objects.select_for_update().get(pk=renews.pk)
+        if old.case_id != case.pk:
+            raise ValidationError({"renews": _("That permit is another child's.")})
+        if old.renewed_by_id is not None:
+            raise ValidationError({"renews": _("That permit was already renewed.")})
+    permit = ResidencePermit(
+        case=case, kind=kind, issued_by=issued_by.strip(), issued_on=issued_on, expires_on=expires_on,
+        recorded_by=actor, recorded_at=moment,
+    )  # fmt: skip
+    permit.number = _seal(case, ResidencePermit, "number", number)
+    permit.save()
+    if old is not None:
+        ResidencePermit.objects.filter(pk=old.pk).update(renewed_by=permit)
+        _close_alerts(kind=AlertKind.RESIDENCE_PERMIT_EXPIRING, key_prefix=f"permit:{old.pk}:", case=case,
+                      actor=actor, outcome=_("Renewed."), at=moment)  # fmt: skip
+    return permit
+
+
+@transaction.atomic
+def residence_permit_renewal_apply(
+    *, actor: User, permit: ResidencePermit, applied_on: date, at: datetime | None = None
+) -> ResidencePermit:
+    """Record that renewal was applied for: the expiry alert has done its work and is closed."""
+    locked = ResidencePermit.objects.select_for_update().get(pk=permit.pk)
+    case = _load(locked.case)
+    _require_case_staff(actor, case)
+    moment = at or timezone.now()
+    _not_after(applied_on, timezone.localdate(moment), "applied_on")
+    if locked.renewed_by_id is not None:
+        raise ValidationError(_("This permit was already renewed."))
+    ResidencePermit.objects.filter(pk=locked.pk).update(renewal_applied_on=applied_on)
+    _close_alerts(kind=AlertKind.RESIDENCE_PERMIT_EXPIRING, key_prefix=f"permit:{locked.pk}:", case=case, actor=actor,
+                  outcome=_("Renewal applied for on %(date)s.") % {"date": applied_on.isoformat()}, at=moment)  # fmt: skip
+    locked.refresh_from_db()
+    return locked
+
+
+# --- Deadlines -----------------------------------------------------------------------------
+def _end_of(day: date, case: Case) -> datetime:
+    zone = zoneinfo.ZoneInfo(case.owning_agency.time_zone)
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+
+
+def _to_caseworker_and_guardian(*, kind: str, case: Case, key: str, detail: str, due_at: datetime, at: datetime) -> int:
+    """To the assigned caseworker (the supervisors where none is assigned) and to the child's
+    active representative or guardian, by name."""
+    raised = 0
+    if case.assigned_caseworker_id is not None:
+        alert = alert_raise(kind=kind, agency=case.owning_agency, user=case.assigned_caseworker, case=case, key=key,
+                            detail=detail, due_at=due_at, at=at)  # fmt: skip
+    else:
+        alert = alert_raise(kind=kind, agency=case.owning_agency, role=Role.SUPERVISOR, case=case, key=key,
+                            detail=detail, due_at=due_at, at=at)  # fmt: skip
+    raised += alert is not None
+    appointment = active_appointment(case=case, at=at)
+    if appointment is not None:
+        guardian = appointment.guardian
+        membership = (
+            Membership.objects.filter(user=guardian, role=Role.GUARDIAN, ended_at__isnull=True)
+            .select_related("agency")
+            .order_by("started_at")
+            .first()
+        )
+        alert = alert_raise(
+            kind=kind, agency=membership.agency if membership else case.owning_agency, user=guardian, case=case,
+            key=f"{key}:guardian:{guardian.pk}", detail=detail, due_at=due_at, at=at,
+        )  # fmt: skip
+        raised += alert is not None
+    return raised
+
+
+def status_deadlines_alert(*, at: datetime | None = None) -> int:
+    """Periodic: REFLECTION_PERIOD_ENDING HAVEN_REFLECTION_ALERT_DAYS before a recovery and
+    reflection period ends, and RESIDENCE_PERMIT_EXPIRING HAVEN_PERMIT_EXPIRY_ALERT_DAYS before
+    a permit expires (or once it has, within as many days) unless it was renewed or renewal
+    was applied for — to the caseworker and the active guardian, for cases not closed.
+
+    Keyed per case and end date, or per permit and expiry date: running twice alerts once, and
+    an extended period is alerted again before its new end. Returns how many were raised.
+    """
+    moment = at or timezone.now()
+    today = timezone.localdate(moment)
+    raised = 0
+    reflection_horizon = today + timedelta(days=settings.HAVEN_REFLECTION_ALERT_DAYS)
+    ending = (
+        Case.objects.exclude(state=CaseState.CLOSED)
+        .filter(reflection_period_end__gte=today, reflection_period_end__lte=reflection_horizon)
+        .select_related("owning_agency", "assigned_caseworker")
+        .order_by("pk")
+    )
+    for case in ending.iterator():
+        end = case.reflection_period_end
+        assert end is not None  # noqa: S101 - filtered above
+        detail = _("%(case)s: the recovery and reflection period ends on %(date)s") % {
+            "case": case.reference,
+            "date": end.isoformat(),
+        }
+        raised += _to_caseworker_and_guardian(
+            kind=AlertKind.REFLECTION_PERIOD_ENDING, case=case, key=f"reflection:{case.pk}:{end}", detail=detail,
+            due_at=_end_of(end, case), at=moment,
+        )  # fmt: skip
+    window = timedelta(days=settings.HAVEN_PERMIT_EXPIRY_ALERT_DAYS)
+    expiring = (
+        ResidencePermit.objects.filter(
+            expires_on__gte=today - window, expires_on__lte=today + window, renewed_by__isnull=True,
+            renewal_applied_on__isnull=True,
+        )
+        .exclude(case__state=CaseState.CLOSED)
+        .select_related("case__owning_agency", "case__assigned_caseworker")
+        .order_by("pk")
+    )  # fmt: skip
+    for permit in expiring.iterator():
+        expires = permit.expires_on
+        assert expires is not None  # noqa: S101 - filtered above
+        detail = _("%(case)s: a residence permit (%(kind)s) expires on %(date)s") % {
+            "case": permit.case.reference,
+            "kind": permit.get_kind_display(),
+            "date": expires.isoformat(),
+        }
+        raised += _to_caseworker_and_guardian(
+            kind=AlertKind.RESIDENCE_PERMIT_EXPIRING, case=permit.case, key=f"permit:{permit.pk}:{expires}",
+            detail=detail, due_at=_end_of(expires, permit.case), at=moment,
+        )  # fmt: skip
+    return raised
+
+
+# --- Protection claims and non-refoulement -------------------------------------------------
+@transaction.atomic
+def protection_claim_lodge(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    lodged_on: date,
+    authority: str,
+    authority_reference: str = "",
+    at: datetime | None = None,
+) -> ProtectionClaim:
+    """Record an asylum or international-protection claim, pending from the day it was lodged.
+
+    From then on the child may not be returned (R4) nor anything sent to their country of
+    origin's authorities (R8): both read `protection_status`.
+    """
+    case = _load(case)
+    _require_case_staff(actor, case)
+    moment = at or timezone.now()
+    _choice(kind, ClaimKind.values, "kind")
+    authority = _required(authority, "authority", _("Name the authority the claim was lodged with."))
+    _not_after(lodged_on, timezone.localdate(moment), "lodged_on")
+    claim = ProtectionClaim.objects.create(
+        case=case, kind=kind, lodged_on=lodged_on, authority=authority,
+        authority_reference=authority_reference.strip(), status=ClaimStatus.PENDING, status_since=lodged_on,
+        recorded_by=actor, recorded_at=moment,
+    )  # fmt: skip
+    ProtectionClaimStatusChange.objects.create(
+        claim=claim, status=ClaimStatus.PENDING, on=lodged_on, note=_("Lodged."), recorded_by=actor, recorded_at=moment
+    )
+    return claim
+
+
+@transaction.atomic
+def protection_claim_status_change(
+    *,
+    actor: User,
+    claim: ProtectionClaim,
+    status: str,
+    on: date,
+    appeal_until: date | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> ProtectionClaim:
+    """Record a decision or step on a claim, in order: a decision on a pending claim or appeal,
+    an appeal against a refusal, a cessation or revocation of a grant. A refusal may carry
+    the last day it can be appealed: until then the claim still counts as pending."""
+    locked = ProtectionClaim.objects.select_for_update().get(pk=claim.pk)
+    case = _load(locked.case)
+    _require_case_staff(actor, case)
+    moment = at or timezone.now()
+    _choice(status, ClaimStatus.values, "status")
+    _not_after(on, timezone.localdate(moment), "on")
+    if status not in CLAIM_MOVES[locked.status]:
+        raise ValidationError({"status": _("A claim that is “%(now)s” cannot become “%(next)s”.") % {
+            "now": locked.get_status_display(), "next": ClaimStatus(status).label}})  # fmt: skip
+    if on < locked.status_since:
+        raise ValidationError({"on": _("The claim's last change was on %(date)s.") % {"date": locked.status_since}})
+    if appeal_until is not None and status != ClaimStatus.REFUSED:
+        raise ValidationError({"appeal_until": _("Only a refusal has an appeal period.")})
+    if appeal_until is not None and appeal_until < on:
+        raise ValidationError({"appeal_until": _("The appeal period cannot end before the refusal.")})
+    ProtectionClaimStatusChange.objects.create(
+        claim=locked, status=status, on=on, appeal_until=appeal_until, note=note.strip(), recorded_by=actor,
+        recorded_at=moment,
+    )  # fmt: skip
+    ProtectionClaim.objects.filter(pk=locked.pk).update(status=status, status_since=on)
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def non_refoulement_finding_record(
+    *,
+    actor: User,
+    case: Case,
+    found_on: date,
+    source_kind: str,
+    source: str,
+    reference: str = "",
+    summary: str = "",
+    at: datetime | None = None,
+) -> NonRefoulementFinding:
+    """Record a finding, by an authority or a court, of a real risk of serious harm on return:
+    from then on the child may not be returned (R4). The summary is sealed."""
+    case = _load(case)
+    _require_case_staff(actor, case)
+    moment = at or timezone.now()
+    _choice(source_kind, FindingSource.values, "source_kind")
+    source = _required(source, "source", _("Name the authority or court that made the finding."))
+    _not_after(found_on, timezone.localdate(moment), "found_on")
+    finding = NonRefoulementFinding(
+        case=case, found_on=found_on, source_kind=source_kind, source=source, reference=reference.strip(),
+        recorded_by=actor, recorded_at=moment,
+    )  # fmt: skip
+    finding.summary = _seal(case, NonRefoulementFinding, "summary", summary)
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def non_refoulement_finding_set_aside(
+    *, actor: User, finding: NonRefoulementFinding, set_aside_on: date, decision: str, at: datetime | None = None
+) -> NonRefoulementFinding:
+    """Record that a later decision set the finding aside (naming that decision). Only a
+    supervisor of the agency records it: it lifts a bar to return."""
+    locked = NonRefoulementFinding.objects.select_for_update().get(pk=finding.pk)
+    case = _load(locked.case)
+    _require_case_staff(actor, case)
+    if Role.SUPERVISOR not in agency_roles(actor=actor, agency_id=case.owning_agency_id):
+        raise PermissionDenied(_("Only a supervisor records that a non-refoulement finding was set aside."))
+    moment = at or timezone.now()
+    decision = _required(decision, "decision", _("Name the decision that set the finding aside."))
+    _not_after(set_aside_on, timezone.localdate(moment), "set_aside_on")
+    if locked.set_aside_on is not None:
+        raise ValidationError(_("This finding was already set aside."))
+    if set_aside_on < locked.found_on:
+        raise ValidationError({"set_aside_on": _("A finding is set aside by a later decision.")})
+    NonRefoulementFinding.objects.filter(pk=locked.pk).update(
+        set_aside_on=set_aside_on, set_aside_by=decision, set_aside_recorded_by=actor
+    )
+    locked.refresh_from_db()
+    return locked
+
+
+# --- Criminal proceedings ------------------------------------------------------------------
+@transaction.atomic
+def criminal_proceeding_record(
+    *,
+    actor: User,
+    case: Case,
+    child_role: str,
+    reference: str,
+    stage: str = ProceedingStage.INVESTIGATION,
+    stage_since: date | None = None,
+    prosecutor: Agency | None = None,
+    prosecutor_name: str = "",
+    court: str = "",
+    at: datetime | None = None,
+) -> CriminalProceeding:
+    """Record proceedings in which the child is a victim or witness. They gate no service (R5);
+    the child's cooperation is recorded by the support app, on its own."""
+    case = _load(case)
+    _require_case_staff(actor, case)
+    moment = at or timezone.now()
+    _choice(child_role, ChildRole.values, "child_role")
+    _choice(stage, ProceedingStage.values, "stage")
+    reference = _required(reference, "reference", _("Record the proceedings' reference."))
+    return CriminalProceeding.objects.create(
+        case=case, child_role=child_role, reference=reference, prosecutor=prosecutor,
+        prosecutor_name=prosecutor_name.strip(), court=court.strip(), stage=stage,
+        stage_since=stage_since or timezone.localdate(moment), recorded_by=actor, recorded_at=moment,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def criminal_proceeding_stage_change(
+    *, actor: User, proceeding: CriminalProceeding, stage: str, since: date, court: str = "", at: datetime | None = None
+) -> CriminalProceeding:
+    """Move the proceedings to another stage (the court too, when it changes)."""
+    locked = CriminalProceeding.objects.select_for_update().get(pk=proceeding.pk)
+    _require_case_staff(actor, _load(locked.case))
+    _choice(stage, ProceedingStage.values, "stage")
+    if since < locked.stage_since:
+        raise ValidationError({"since": _("The proceedings reached their current stage on %(date)s.") % {
+            "date": locked.stage_since}})  # fmt: skip
+    CriminalProceeding.objects.filter(pk=locked.pk).update(
+        stage=stage, stage_since=since, court=court.strip() or locked.court
+    )
+    locked.refresh_from_db()
+    return locked
+
+
+@dataclass(frozen=True)
+class InterviewRecorded:
+    interview: ProceedingInterview
+    count: int  # the child's interviews in all proceedings, this one included
+    repeated: bool  # more than HAVEN_INTERVIEWS_BEFORE_WARNING: each repetition harms the child
+
+    @property
+    def warning(self) -> str:
+        if not self.repeated:
+            return ""
+        return _(
+            "This child has now been interviewed %(count)s times. Repeated interviews harm the child: ask for a "
+            "video-recorded interview to be used instead of another one."
+        ) % {"count": self.count}
+
+
+@transaction.atomic
+def interview_record(
+    *,
+    actor: User,
+    proceeding: CriminalProceeding,
+    held_at: datetime,
+    interviewer_kind: str,
+    interviewer: str = "",
+    place: str = "",
+    special_measures: Iterable[str] = (),
+    urgent: bool = False,
+    urgent_reason: str = "",
+    at: datetime | None = None,
+) -> InterviewRecorded:
+    """Record an interview of the child (held or arranged), with the special measures used.
+
+    Refuses a non-urgent interview by police or immigration until a representative or
+    guardian is active at the interview's time (GUARDIAN_REQUIRED, R1); an urgent one goes
+    ahead with its reason. Every interview is counted: beyond HAVEN_INTERVIEWS_BEFORE_WARNING
+    the result carries a warning to show.
+    """
+    locked = CriminalProceeding.objects.select_for_update().get(pk=proceeding.pk)
+    case = _load(locked.case)
+    _require_case_staff(actor, case)
+    moment = at or timezone.now()
+    _choice(interviewer_kind, InterviewerKind.values, "interviewer_kind")
+    measures = list(dict.fromkeys(special_measures))
+    for measure in measures:
+        _choice(measure, SpecialMeasure.values, "special_measures")
+    if urgent:
+        urgent_reason = _required(urgent_reason, "urgent_reason", _("Record why the interview is urgent."))
+    else:
+        found = Violations()
+        if interviewer_kind in GUARDED_INTERVIEWERS:
+            guardian_present(found, case=case, action=_("an interview by police or immigration"), at=held_at)
+        found.raise_if_any()
+    interview = ProceedingInterview.objects.create(
+        proceeding=locked, held_at=held_at, interviewer_kind=interviewer_kind, interviewer=interviewer.strip(),
+        place=place.strip(), special_measures=measures, urgent=urgent, urgent_reason=urgent_reason.strip() if urgent
+        else "", recorded_by=actor, recorded_at=moment,
+    )  # fmt: skip
+    count = interview_count(case=case)
+    return InterviewRecorded(
+        interview=interview, count=count, repeated=count > settings.HAVEN_INTERVIEWS_BEFORE_WARNING
+    )
+
+
+@transaction.atomic
+def special_measure_request(
+    *, actor: User, proceeding: CriminalProceeding, measure: str, requested_on: date, at: datetime | None = None
+) -> SpecialMeasureRequest:
+    """Record that a special measure was asked for in the proceedings (once per measure)."""
+    locked = CriminalProceeding.objects.select_for_update().get(pk=proceeding.pk)
+    _require_case_staff(actor, _load(locked.case))
+    moment = at or timezone.now()
+    _choice(measure, SpecialMeasure.values, "measure")
+    if SpecialMeasureRequest.objects.filter(proceeding=locked, measure=measure).exists():
+        raise ValidationError({"measure": _("This measure was already requested in these proceedings.")})
+    return SpecialMeasureRequest.objects.create(
+        proceeding=locked, measure=measure, requested_on=requested_on, recorded_by=actor, recorded_at=moment
+    )
+
+
+@transaction.atomic
+def special_measure_decide(
+    *, actor: User, request: SpecialMeasureRequest, granted: bool, decided_on: date, at: datetime | None = None
+) -> SpecialMeasureRequest:
+    """Record the court's or prosecutor's decision on a requested measure."""
+    locked = SpecialMeasureRequest.objects.select_for_update().select_related("proceeding").get(pk=request.pk)
+    _require_case_staff(actor, _load(locked.proceeding.case))
+    if locked.decision != MeasureDecision.REQUESTED:
+        raise ValidationError(_("This request was already decided."))
+    if decided_on < locked.requested_on:
+        raise ValidationError({"decided_on": _("A decision cannot come before the request.")})
+    decision = MeasureDecision.GRANTED if granted else MeasureDecision.REFUSED
+    SpecialMeasureRequest.objects.filter(pk=locked.pk).update(decision=decision, decided_on=decided_on)
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def representative_appoint(
+    *,
+    actor: User,
+    proceeding: CriminalProceeding,
+    kind: str,
+    name: str,
+    starts_on: date,
+    organisation: Agency | None = None,
+    legal_aid: bool = False,
+    at: datetime | None = None,
+) -> ProceedingRepresentative:
+    """Record the child's representative in the proceedings: a lawyer or a guardian ad litem."""
+    locked = CriminalProceeding.objects.select_for_update().get(pk=proceeding.pk)
+    _require_case_staff(actor, _load(locked.case))
+    _choice(kind, RepresentativeKind.values, "kind")
+    name = _required(name, "name", _("Name the representative."))
+    return ProceedingRepresentative.objects.create(
+        proceeding=locked, kind=kind, name=name, organisation=organisation, legal_aid=legal_aid, starts_on=starts_on,
+        recorded_by=actor, recorded_at=at or timezone.now(),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def representative_end(
+    *, actor: User, representative: ProceedingRepresentative, ends_on: date, at: datetime | None = None
+) -> ProceedingRepresentative:
+    locked = ProceedingRepresentative.objects.select_for_update().select_related("proceeding").get(pk=representative.pk)
+    _require_case_staff(actor, _load(locked.proceeding.case))
+    if locked.ends_on is not None:
+        raise ValidationError(_("This representation has already ended."))
+    if ends_on < locked.starts_on:
+        raise ValidationError({"ends_on": _("A representation cannot end before it starts.")})
+    ProceedingRepresentative.objects.filter(pk=locked.pk).update(ends_on=ends_on)
+    locked.refresh_from_db()
+    return locked
+
+
+# --- Compensation --------------------------------------------------------------------------
+def _money(amount: Decimal | None, currency: str, field: str) -> str:
+    currency = currency.strip().upper()
+    if amount is not None:
+        if amount < 0:
+            raise ValidationError({field: _("An amount cannot be negative.")})
+        if len(currency) != 3 or not currency.isalpha():
+            raise ValidationError({"currency": _("Give the currency's three-letter ISO 4217 code.")})
+    return currency
+
+
+@transaction.atomic
+def compensation_claim_record(
+    *,
+    actor: User,
+    case: Case,
+    against: str,
+    status: str = CompensationStatus.PREPARING,
+    status_since: date | None = None,
+    respondent: str = "",
+    proceeding: CriminalProceeding | None = None,
+    amount: Decimal | None = None,
+    currency: str = "",
+    legal_aid: bool = False,
+    legal_aid_provider: Agency | None = None,
+    at: datetime | None = None,
+) -> CompensationClaim:
+    """Record a claim for compensation (against the trafficker, a state fund, an employer).
+    Who exactly is claimed against is sealed: it is a suspect's detail."""
+    case = _load(case)
+    _require_case_staff(actor, case)
+    moment = at or timezone.now()
+    _choice(against, CompensationRespondent.values, "against")
+    _choice(status, CompensationStatus.values, "status")
+    currency = _money(amount, currency, "amount")
+    if proceeding is not None and proceeding.case_id != case.pk:
+        raise ValidationError({"proceeding": _("Those proceedings are another child's.")})
+    claim = CompensationClaim(
+        case=case, against=against, proceeding=proceeding, amount=amount, currency=currency,
+        legal_aid=legal_aid or legal_aid_provider is not None, legal_aid_provider=legal_aid_provider, status=status,
+        status_since=status_since or timezone.localdate(moment), recorded_by=actor, recorded_at=moment,
+    )  # fmt: skip
+    claim.respondent = _seal(case, CompensationClaim, "respondent", respondent)
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def compensation_claim_status_change(
+    *,
+    actor: User,
+    claim: CompensationClaim,
+    status: str,
+    since: date,
+    amount_awarded: Decimal | None = None,
+    currency: str = "",
+    at: datetime | None = None,
+) -> CompensationClaim:
+    """Move a compensation claim on (filed, awarded with the amount, paid, refused...)."""
+    locked = CompensationClaim.objects.select_for_update().get(pk=claim.pk)
+    _require_case_staff(actor, _load(locked.case))
+    _choice(status, CompensationStatus.values, "status")
+    currency = currency.strip() or locked.currency
+    if amount_awarded is not None:
+        currency = _money(amount_awarded, currency, "amount_awarded")
+    if since < locked.status_since:
+        raise ValidationError({"since": _("The claim's last change was on %(date)s.") % {"date": locked.status_since}})
+    awarded = amount_awarded if amount_awarded is not None else locked.amount_awarded
+    CompensationClaim.objects.filter(pk=locked.pk).update(
+        status=status, status_since=since, amount_awarded=awarded, currency=currency
+    )
+    locked.refresh_from_db()
+    return locked

@@ -1,0 +1,64 @@
+"""Reads of risk assessments and safety plans, scoped at the query; and when a re-assessment is due."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from apps.accounts.models import User
+from apps.cases import vault
+from apps.cases.models import Case
+from apps.cases.selectors import case_visibility
+from apps.core.crypto import KeyUnavailable
+from apps.safety.models import RiskAssessment, RiskLevel, SafetyPlan
+
+
+def reassessment_interval(level: str) -> timedelta:
+    """How long an assessment at `level` stands (HAVEN_RISK_REASSESSMENT_DAYS_<LEVEL>, read now)."""
+    return timedelta(days=getattr(settings, f"HAVEN_RISK_REASSESSMENT_DAYS_{RiskLevel(level).name}"))
+
+
+def reassessment_due_at(assessment: RiskAssessment, *, case_level: str) -> datetime:
+    """When the case must be assessed again: by the assessment's own level, or by the case's level
+    now if that asks sooner — whichever comes first, counted from the assessment.
+
+    The case's level can rise without a new assessment (a missing-from-care report raises it to
+    critical). The assessment on file then no longer describes the child's situation, so the
+    stricter clock applies from the day it was made: a critical case whose last assessment is
+    older than the critical interval is overdue at once and is re-assessed now.
+    """
+    return min(assessment.next_due_at, assessment.assessed_at + reassessment_interval(case_level))
+
+
+def _of_visible_cases(actor: User) -> "QuerySet[Case, Any]":
+    return Case.objects.filter(case_visibility(actor=actor)).values("pk")
+
+
+def risk_assessment_list(*, actor: User) -> QuerySet[RiskAssessment]:
+    return RiskAssessment.objects.filter(case__in=_of_visible_cases(actor)).select_related("case", "assessed_by")
+
+
+def current_risk_assessment(*, case: Case) -> RiskAssessment | None:
+    return RiskAssessment.objects.filter(case=case, superseded_at__isnull=True).first()
+
+
+def safety_plan_list(*, actor: User) -> QuerySet[SafetyPlan]:
+    return SafetyPlan.objects.filter(case__in=_of_visible_cases(actor)).select_related("case", "recorded_by")
+
+
+def current_safety_plan(*, case: Case) -> SafetyPlan | None:
+    return SafetyPlan.objects.filter(case=case, superseded_at__isnull=True).first()
+
+
+def sealed_text(record: Any, column: str) -> str | None:
+    """A safety record's sealed value in plain text; None once the child is anonymised.
+
+    Callers got the record through a scoped selector and log the read.
+    """
+    child = record.case.child
+    try:
+        key = vault.data_key(child)
+    except KeyUnavailable:
+        return None
+    return str(vault.open_sealed(child, key, type(record), column, getattr(record, column)) or "")

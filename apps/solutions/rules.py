@@ -1,0 +1,231 @@
+"""The gates of R4 (and R1, R6, R7 before a durable solution), one small function each.
+
+`solution_gate` is what deciding a durable solution or a release asks; it composes the
+conditions that apply to that kind of move and adds every missing one to one collector:
+
+- always: an active representative or guardian for a child who needs one (GUARDIAN_REQUIRED);
+- a release to an adult inside the country: the child's views on the release, and the adult's
+  identity, relationship, a family assessment covering links to the exploitation (that does
+  not find the home unsuitable) and the guardian's opinion (RELEASE_REQUIRES_VERIFICATION);
+- a durable solution inside the country (local integration, reunification in the country): the
+  child's views (CHILD_VIEWS_REQUIRED), a determination that recommends it (BID_REQUIRED —
+  except the lighter path for reunification with a parent, R7), and the guardian's opinion
+  (GUARDIAN_OPINION_REQUIRED; for a reunification the release's own verification, which
+  includes it);
+- a return, a resettlement and a reunification abroad: all of R4's return gate — the approved
+  determination recommending this move, a risk and security assessment in date finding it
+  safe, the reintegration plan, the child's views and the guardian's consent with any
+  objection addressed, and no protection claim or finding of serious harm — and, for a
+  reunification, the relative's identity and relationship verified (a "relative" can be a
+  trafficker, abroad too).
+
+`cross_border_move_allowed` is the return gate alone, for any other move across a border.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from apps.bestinterests.models import BestInterestsDetermination
+from apps.bestinterests.rules import determination_in_place, lighter_path_applies
+from apps.bestinterests.selectors import latest_decided_determination
+from apps.cases.models import Case
+from apps.core.rules import Violations
+from apps.family.models import FamilyConclusion, Relative
+from apps.family.selectors import current_security_assessment, family_assessment_for
+from apps.guardianship.models import GuardianOpinion
+from apps.guardianship.rules import guardian_opinion_recorded, guardian_present, needs_guardian
+from apps.guardianship.selectors import active_appointment
+from apps.rights.selectors import protection_status
+from apps.solutions.models import (
+    CROSS_BORDER_TYPES,
+    WITH_AN_ADULT_TYPES,
+    DurableSolution,
+    ReintegrationPlan,
+    SolutionType,
+)
+from apps.voice.rules import child_views_recorded
+from apps.voice.selectors import latest_child_views
+
+
+def crosses_border(solution: DurableSolution) -> bool:
+    """A return, a resettlement, or any solution whose country is not the owning agency's."""
+    return solution.kind in CROSS_BORDER_TYPES or solution.country != solution.case.owning_agency.country
+
+
+def _action(solution: DurableSolution) -> str:
+    return str(solution.get_kind_display()).lower()
+
+
+def _guardian_speaks_for(case: Case, at: datetime) -> bool:
+    """The guardian's opinion or consent is asked for a child who needs a guardian, and for
+    any child who has one."""
+    return needs_guardian(case.child) or active_appointment(case=case, at=at) is not None
+
+
+def _latest_opinion(solution: DurableSolution, at: datetime) -> GuardianOpinion | None:
+    return (
+        GuardianOpinion.objects.filter(
+            case_id=solution.case_id,
+            decision=solution.guardian_decision,
+            subject=str(solution.pk),
+            recorded_at__lte=at,
+        )
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+
+
+# --- R4: the return gate ----------------------------------------------------------------------
+def bid_recommends_move(found: Violations, *, solution: DurableSolution, at: datetime) -> None:
+    """RETURN_REQUIRES_BID: a decided determination, approved when a panel made it, that
+    recommends this very kind of solution."""
+    determination = latest_decided_determination(case=solution.case, at=at)
+    if determination is None:
+        found.add("RETURN_REQUIRES_BID")
+        return
+    approved = determination.approved_at is not None and determination.approved_at <= at
+    found.check(not determination.needs_approval or approved, "RETURN_REQUIRES_BID.NOT_APPROVED")
+    found.check(determination.recommendation == solution.kind, "RETURN_REQUIRES_BID.DOES_NOT_RECOMMEND")
+
+
+def security_assessed_safe(found: Violations, *, solution: DurableSolution, at: datetime) -> None:
+    """RETURN_REQUIRES_RISK_ASSESSMENT: the latest assessment for the destination, completed
+    within HAVEN_SECURITY_ASSESSMENT_VALID_DAYS (and before its own expiry), finding it safe."""
+    assessment = current_security_assessment(case=solution.case, country=solution.country, at=at)
+    if assessment is None:
+        found.add("RETURN_REQUIRES_RISK_ASSESSMENT")
+        return
+    days = settings.HAVEN_SECURITY_ASSESSMENT_VALID_DAYS
+    in_date = assessment.expires_at > at and assessment.completed_at + timedelta(days=days) > at
+    found.check(in_date, "RETURN_REQUIRES_RISK_ASSESSMENT.EXPIRED", days=days)
+    found.check(assessment.safe, "RETURN_REQUIRES_RISK_ASSESSMENT.NOT_SAFE")
+
+
+def reintegration_planned(found: Violations, *, solution: DurableSolution, at: datetime) -> None:
+    """RETURN_REQUIRES_REINTEGRATION_PLAN: a receiving agency, a caregiver named who agreed and is
+    able, every service the child needs confirmed before departure, an escort, and for a
+    placement in care abroad the receiving state's consultation."""
+    plan = ReintegrationPlan.objects.filter(solution=solution).first()
+    if plan is None:
+        found.add("RETURN_REQUIRES_REINTEGRATION_PLAN")
+        return
+    found.check(plan.has_receiving_agency, "RETURN_REQUIRES_REINTEGRATION_PLAN.NO_RECEIVING_AGENCY")
+    caregiver = (
+        plan.caregiver is not None
+        and plan.caregiver_agreed_at is not None
+        and plan.caregiver_agreed_at <= at
+        and plan.caregiver_able is True
+    )
+    found.check(caregiver, "RETURN_REQUIRES_REINTEGRATION_PLAN.NO_CAREGIVER")
+    confirmed = [s.confirmed_at is not None and s.confirmed_at <= at for s in plan.services.all()]
+    found.check(bool(confirmed) and all(confirmed), "RETURN_REQUIRES_REINTEGRATION_PLAN.SERVICES_UNCONFIRMED")
+    found.check(bool(plan.escort.strip()), "RETURN_REQUIRES_REINTEGRATION_PLAN.NO_ESCORT")
+    consulted = plan.state_consulted_at is not None and plan.state_consulted_at <= at
+    found.check(not plan.placement_abroad or consulted, "RETURN_REQUIRES_REINTEGRATION_PLAN.NO_STATE_CONSULTATION")
+
+
+def views_and_consent(found: Violations, *, solution: DurableSolution, at: datetime) -> None:
+    """RETURN_REQUIRES_CHILD_VIEWS: the child's views recorded, the guardian's consent, and an
+    objection answered by the determination (why it is still in their best interests) with
+    the child told how to appeal."""
+    case = solution.case
+    views = latest_child_views(case=case, decision=solution.guardian_decision, subject=str(solution.pk), at=at)
+    found.check(views is not None, "RETURN_REQUIRES_CHILD_VIEWS.NO_VIEWS")
+    if _guardian_speaks_for(case, at):
+        opinion = _latest_opinion(solution, at)
+        found.check(opinion is not None and opinion.agrees is True, "RETURN_REQUIRES_CHILD_VIEWS.NO_GUARDIAN_CONSENT")
+    determination = latest_decided_determination(case=case, at=at)
+    objects = bool(views is not None and views.objects) or bool(determination and determination.child_objects)
+    if objects:
+        found.check(_objection_addressed(determination, at), "RETURN_REQUIRES_CHILD_VIEWS.OBJECTION_NOT_ADDRESSED")
+
+
+def _objection_addressed(determination: BestInterestsDetermination | None, at: datetime) -> bool:
+    return (
+        determination is not None
+        and determination.objection_reasons is not None
+        and determination.child_told_at is not None
+        and determination.child_told_at <= at
+    )
+
+
+def no_protection_claim(found: Violations, *, solution: DurableSolution, at: datetime) -> None:
+    """RETURN_BLOCKED_PROTECTION_CLAIM (non-refoulement): no pending claim, no refugee status, and
+    no real risk of serious harm found — by a rights finding or the security assessment."""
+    status = protection_status(case=solution.case, at=at)
+    assessment = current_security_assessment(case=solution.case, country=solution.country, at=at)
+    harm = status.serious_harm_found or (assessment is not None and assessment.serious_harm_found)
+    found.check(not status.asylum_pending, "RETURN_BLOCKED_PROTECTION_CLAIM.ASYLUM_PENDING")
+    found.check(not status.refugee_status, "RETURN_BLOCKED_PROTECTION_CLAIM.REFUGEE_STATUS")
+    found.check(not harm, "RETURN_BLOCKED_PROTECTION_CLAIM.RISK_OF_SERIOUS_HARM")
+
+
+def cross_border_move_allowed(found: Violations, *, solution: DurableSolution, at: datetime) -> None:
+    """All of R4's return gate, each condition with its own codes."""
+    bid_recommends_move(found, solution=solution, at=at)
+    security_assessed_safe(found, solution=solution, at=at)
+    reintegration_planned(found, solution=solution, at=at)
+    views_and_consent(found, solution=solution, at=at)
+    no_protection_claim(found, solution=solution, at=at)
+
+
+# --- R4: release to an adult -------------------------------------------------------------------
+def adult_verified(
+    found: Violations, *, solution: DurableSolution, relative: Relative, at: datetime, assessment: bool = True
+) -> None:
+    """RELEASE_REQUIRES_VERIFICATION: identity and relationship verified by `at`; with
+    `assessment`, a family assessment covering links to the exploitation that does not find
+    the home unsuitable."""
+    identity = relative.identity_verified_at is not None and relative.identity_verified_at <= at
+    relationship = relative.relationship_verified_at is not None and relative.relationship_verified_at <= at
+    found.check(identity, "RELEASE_REQUIRES_VERIFICATION.IDENTITY")
+    found.check(relationship, "RELEASE_REQUIRES_VERIFICATION.RELATIONSHIP")
+    if not assessment:
+        return
+    family = family_assessment_for(relative=relative, at=at)
+    found.check(
+        family is not None and family.covers_exploitation_links, "RELEASE_REQUIRES_VERIFICATION.FAMILY_ASSESSMENT"
+    )
+    if family is not None and family.conclusion == FamilyConclusion.NOT_SUITABLE:
+        found.add("RELEASE_REQUIRES_VERIFICATION.NOT_SUITABLE")
+
+
+def guardian_opinion_on_release(found: Violations, *, solution: DurableSolution, at: datetime) -> None:
+    if _guardian_speaks_for(solution.case, at):
+        found.check(_latest_opinion(solution, at) is not None, "RELEASE_REQUIRES_VERIFICATION.GUARDIAN_OPINION")
+
+
+# --- The gate of each kind of solution ---------------------------------------------------------
+def _in_country(found: Violations, *, solution: DurableSolution, at: datetime) -> None:
+    case = solution.case
+    action = _action(solution)
+    child_views_recorded(found, case=case, decision=solution.guardian_decision, at=at, subject=str(solution.pk))
+    # A release and a reunification always name the adult (the database holds it).
+    if solution.kind in WITH_AN_ADULT_TYPES and solution.relative is not None:
+        adult_verified(found, solution=solution, relative=solution.relative, at=at)
+        guardian_opinion_on_release(found, solution=solution, at=at)
+    else:
+        guardian_opinion_recorded(
+            found, case=case, decision=solution.guardian_decision, subject=str(solution.pk), action=action
+        )
+    if solution.kind == SolutionType.RELEASE_TO_ADULT:
+        return  # not a durable solution: no determination is asked for
+    lighter = (
+        solution.kind == SolutionType.FAMILY_REUNIFICATION
+        and solution.relative is not None
+        and lighter_path_applies(case=case, relative=solution.relative, at=at)
+    )
+    if not lighter:
+        determination_in_place(found, case=case, solution=solution.kind, at=at, action=action)
+
+
+def solution_gate(found: Violations, *, solution: DurableSolution, at: datetime) -> None:
+    """Everything deciding this solution needs, all missing conditions at once."""
+    guardian_present(found, case=solution.case, action=_action(solution), at=at)
+    if not crosses_border(solution):
+        _in_country(found, solution=solution, at=at)
+        return
+    cross_border_move_allowed(found, solution=solution, at=at)
+    if solution.kind == SolutionType.FAMILY_REUNIFICATION and solution.relative is not None:
+        adult_verified(found, solution=solution, relative=solution.relative, at=at, assessment=False)

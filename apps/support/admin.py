@@ -1,0 +1,302 @@
+"""Support services and cooperation in the admin: the same scope and services as every channel.
+
+Caseworkers and supervisors of the agency holding a case request services and record
+cooperation; the provider agency's staff see the services asked of their agency (the service,
+its provider and the case reference — not the case, nor what the child needs) and answer them
+with the actions "started", "ended" and "declined". Every write goes through apps.support.services;
+what it refuses — SERVICES_UNCONDITIONAL with its refinements included, for a reason typed or
+posted by hand — is shown on the form or as a message. Nothing is changed in place or deleted.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.accounts.models import Agency, Membership
+from apps.care.admin import CareAdmin, ServiceForm, _actor, _agencies, _case_roles, _text, _when
+from apps.support import selectors, services
+from apps.support.models import (
+    CooperationRecord,
+    CooperationStatus,
+    DeclineReason,
+    EndReason,
+    ServiceKind,
+    SupportService,
+)
+
+
+def _works_for_an_agency(request: HttpRequest) -> bool:
+    """Staff users with any active membership: a provider's staff answer the services asked of them."""
+    cached: bool | None = getattr(request, "_haven_support_member", None)
+    if cached is None:
+        user = request.user
+        cached = bool(
+            getattr(user, "is_active", False)
+            and getattr(user, "is_staff", False)
+            and user.pk is not None
+            and Membership.objects.active().filter(user_id=user.pk).exists()
+        )
+        setattr(request, "_haven_support_member", cached)  # noqa: B010 - HttpRequest declares no such attribute
+    return cached
+
+
+def _reason(label: Any, choices: list[tuple[str, Any]]) -> forms.CharField:
+    # A list of the reasons over free text: whatever is posted reaches the service, which refuses
+    # a ground of R5 with its code rather than as "not a valid choice".
+    return forms.CharField(label=label, max_length=100, widget=forms.Select(choices=[("", "---------"), *choices]))
+
+
+# --- Forms --------------------------------------------------------------------------------
+class ServiceRequestForm(ServiceForm):
+    kind = forms.ChoiceField(label=gettext_lazy("Service"), choices=ServiceKind.choices)
+    provider = _agencies(gettext_lazy("Provider (agency in Haven)"))
+    provider_name = forms.CharField(
+        label=gettext_lazy("Provider outside Haven"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("When the provider is not an agency here."),
+    )
+    needs_text = _text(
+        gettext_lazy("What the child needs from it"),
+        help_text=gettext_lazy(
+            "Stored sealed with the child's own key. Services are given without conditions: never the child's "
+            "cooperation with the police, identification status or nationality."
+        ),
+    )
+    requested_at = _when(gettext_lazy("Requested"), gettext_lazy("Leave empty for now."))
+
+    class Meta:
+        model = SupportService
+        fields = ()
+
+    def arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "case": data["case"],
+            "kind": data["kind"],
+            "provider": data["provider"],
+            "provider_name": data["provider_name"],
+            "needs": data["needs_text"],
+            "requested_at": data["requested_at"],
+        }
+
+
+class CooperationForm(ServiceForm):
+    status = forms.ChoiceField(label=gettext_lazy("Cooperation"), choices=CooperationStatus.choices)
+    with_agency = forms.ModelChoiceField(
+        label=gettext_lazy("With (agency in Haven)"),
+        queryset=Agency.objects.filter(is_active=True, kind__in=services.JUSTICE_KINDS),
+        required=False,
+    )
+    with_name = forms.CharField(label=gettext_lazy("With (outside Haven)"), max_length=200, required=False)
+    note_text = _text(gettext_lazy("Note"), help_text=gettext_lazy("Stored sealed with the child's own key."))
+    as_of = _when(gettext_lazy("As of"))
+
+    class Meta:
+        model = CooperationRecord
+        fields = ()
+
+    def arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "case": data["case"],
+            "status": data["status"],
+            "with_agency": data["with_agency"],
+            "with_name": data["with_name"],
+            "note": data["note_text"],
+            "as_of": data["as_of"],
+        }
+
+
+class EndForm(forms.Form):
+    reason = _reason(gettext_lazy("Why it ends"), EndReason.choices)
+    note = forms.CharField(
+        label=gettext_lazy("About the end"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Required for “other”. Stored sealed."),
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = _reason(gettext_lazy("Why the provider declines"), DeclineReason.choices)
+    note = forms.CharField(
+        label=gettext_lazy("About the decline"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Required for “other”. Stored sealed."),
+    )
+
+
+class StartForm(forms.Form):
+    started_at = forms.SplitDateTimeField(
+        label=gettext_lazy("Provided from"),
+        required=False,
+        widget=admin.widgets.AdminSplitDateTime,
+        help_text=gettext_lazy("Leave empty for now."),
+    )
+
+
+# --- The admins ---------------------------------------------------------------------------
+PROVIDER_FIELDS = (
+    "case", "kind", "provider", "status", "requested_at", "started_at", "ended_at", "end_reason", "declined_at",
+    "decline_reason",
+)  # fmt: skip
+
+
+@admin.register(SupportService)
+class SupportServiceAdmin(CareAdmin):
+    add_form = ServiceRequestForm
+    record = services.service_request
+    sealed = ("needs", "end_note", "decline_note")
+    list_display = ("case", "kind", "provider_shown", "status", "requested_at", "started_at", "ended_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("case", "provider")
+    search_fields = ("case__reference",)
+    actions = ("start_service", "end_service", "decline_service")
+    add_fieldsets = (
+        (
+            None,
+            {
+                "fields": ("case", "kind", "provider", "provider_name", "needs_text", "requested_at"),
+                "description": gettext_lazy(
+                    "Counselling, legal assistance, health care, education, vocational training, interpretation and "
+                    "accommodation are given whatever the child's cooperation with an investigation, identification "
+                    "status or nationality (R5)."
+                ),
+            },
+        ),
+    )
+    fields = (
+        "case", "kind", "provider", "provider_name", "status", "opened_needs", "requested_at", "requested_by",
+        "started_at", "started_by", "ended_at", "ended_by", "end_reason", "opened_end_note", "declined_at",
+        "declined_by", "decline_reason", "opened_decline_note",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    def scope(self, actor: Any) -> QuerySet[SupportService]:
+        return selectors.service_list(actor=actor)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(_case_roles(request)) or _works_for_an_agency(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(_case_roles(request)) or _works_for_an_agency(request)
+
+    def _case_staff_sees(self, request: HttpRequest, obj: SupportService) -> bool:
+        return selectors.service_list_for_case_staff(actor=_actor(request)).filter(pk=obj.pk).exists()
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and not self._case_staff_sees(request, obj):
+            return PROVIDER_FIELDS  # the provider's staff: the service, not what the case holds
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and not self._case_staff_sees(request, obj):
+            return PROVIDER_FIELDS
+        return super().get_readonly_fields(request, obj)
+
+    def render_change_form(  # noqa: PLR0917 - Django's signature
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None and obj.pk is not None and not self._case_staff_sees(request, obj):
+            # Nothing of the child's record is opened for the provider's staff: no read to log.
+            return super(CareAdmin, self).render_change_form(
+                request, context, add=add, change=change, form_url=form_url, obj=obj
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    @admin.display(description=gettext_lazy("provider"))
+    def provider_shown(self, obj: SupportService) -> str:
+        return obj.provider_label
+
+    @admin.display(description=gettext_lazy("what the child needs from it"))
+    def opened_needs(self, obj: SupportService) -> str:
+        return self.opened(obj, "needs")
+
+    @admin.display(description=gettext_lazy("about the end"))
+    def opened_end_note(self, obj: SupportService) -> str:
+        return self.opened(obj, "end_note")
+
+    @admin.display(description=gettext_lazy("about the decline"))
+    def opened_decline_note(self, obj: SupportService) -> str:
+        return self.opened(obj, "decline_note")
+
+    @admin.action(description=gettext_lazy("Record that the service started"))
+    def start_service(self, request: HttpRequest, queryset: QuerySet[SupportService]) -> HttpResponse | None:
+        actor = _actor(request)
+
+        def start(service: SupportService, data: dict[str, Any]) -> str:
+            services.service_start(actor=actor, service=service, started_at=data["started_at"])
+            return _("%(service)s started.") % {"service": service.get_kind_display()}
+
+        return self.confirm_then(request, queryset, action="start_service", title=_("Record that the service started"),
+                                 form_class=StartForm, apply=start)  # fmt: skip
+
+    @admin.action(description=gettext_lazy("End the service"))
+    def end_service(self, request: HttpRequest, queryset: QuerySet[SupportService]) -> HttpResponse | None:
+        actor = _actor(request)
+
+        def end(service: SupportService, data: dict[str, Any]) -> str:
+            services.service_end(actor=actor, service=service, reason=data["reason"].strip(), note=data["note"])
+            return _("%(service)s ended.") % {"service": service.get_kind_display()}
+
+        return self.confirm_then(request, queryset, action="end_service", title=_("End the service"),
+                                 form_class=EndForm, apply=end)  # fmt: skip
+
+    @admin.action(description=gettext_lazy("Record that the provider declines"))
+    def decline_service(self, request: HttpRequest, queryset: QuerySet[SupportService]) -> HttpResponse | None:
+        actor = _actor(request)
+
+        def decline(service: SupportService, data: dict[str, Any]) -> str:
+            services.service_decline(actor=actor, service=service, reason=data["reason"].strip(), note=data["note"])
+            return _("%(service)s declined by the provider.") % {"service": service.get_kind_display()}
+
+        return self.confirm_then(request, queryset, action="decline_service",
+                                 title=_("Record that the provider declines"), form_class=DeclineForm,
+                                 apply=decline)  # fmt: skip
+
+
+@admin.register(CooperationRecord)
+class CooperationRecordAdmin(CareAdmin):
+    add_form = CooperationForm
+    record = services.cooperation_record
+    sealed = ("note",)
+    list_display = ("case", "status", "with_agency", "with_name", "as_of", "recorded_by")
+    list_filter = ("status",)
+    list_select_related = ("case", "with_agency", "recorded_by")
+    search_fields = ("case__reference",)
+    add_fieldsets = (
+        (
+            None,
+            {
+                "fields": ("case", "status", "with_agency", "with_name", "note_text", "as_of"),
+                "description": gettext_lazy(
+                    "The child's cooperation with an investigation or prosecution is recorded on its own: it changes "
+                    "no service, and no service depends on it (R5)."
+                ),
+            },
+        ),
+    )
+    fields = ("case", "status", "with_agency", "with_name", "opened_note", "as_of", "recorded_by", "recorded_at")
+    readonly_fields = fields
+
+    def scope(self, actor: Any) -> QuerySet[CooperationRecord]:
+        return selectors.cooperation_list(actor=actor)
+
+    @admin.display(description=gettext_lazy("note"))
+    def opened_note(self, obj: CooperationRecord) -> str:
+        return self.opened(obj, "note")

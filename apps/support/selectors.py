@@ -1,0 +1,54 @@
+"""Reads of support records, scoped at the query."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from apps.accounts.models import Membership, User
+from apps.cases import vault
+from apps.cases.models import Case
+from apps.cases.selectors import case_visibility
+from apps.core.crypto import KeyUnavailable
+from apps.support.models import ACTIVE_STATUSES, CooperationRecord, SupportService
+
+
+def _visible_cases(actor: User) -> "QuerySet[Case, Any]":
+    return Case.objects.filter(case_visibility(actor=actor)).values("pk")
+
+
+def service_list(*, actor: User) -> QuerySet[SupportService]:
+    """Services of the cases the actor sees, and those asked of an agency the actor works for
+    (its staff see the request — the service and the case reference — not the case)."""
+    if not actor.is_authenticated or not actor.is_active:
+        return SupportService.objects.none()
+    own_agencies = Membership.objects.active().filter(user=actor).values("agency")
+    return SupportService.objects.filter(
+        Q(case__in=_visible_cases(actor)) | Q(provider__in=own_agencies)
+    ).select_related("case", "provider")
+
+
+def service_list_for_case_staff(*, actor: User) -> QuerySet[SupportService]:
+    """Only the services of cases the actor sees (their sealed notes may be opened)."""
+    return SupportService.objects.filter(case__in=_visible_cases(actor)).select_related("case", "provider")
+
+
+def active_service_count(*, case: Case) -> int:
+    """Services still requested or being provided: owed to the child."""
+    return SupportService.objects.filter(case=case, status__in=ACTIVE_STATUSES).count()
+
+
+def cooperation_list(*, actor: User) -> QuerySet[CooperationRecord]:
+    return CooperationRecord.objects.filter(case__in=_visible_cases(actor)).select_related("case", "with_agency")
+
+
+def sealed_text(record: Any, column: str) -> str | None:
+    """A support record's sealed value in plain text; None once the child is anonymised.
+
+    Callers got the record through a case-scoped selector and log the read.
+    """
+    child = record.case.child
+    try:
+        key = vault.data_key(child)
+    except KeyUnavailable:
+        return None
+    return str(vault.open_sealed(child, key, type(record), column, getattr(record, column)) or "")
