@@ -1,6 +1,15 @@
 """A fictional world for development: agencies in two countries, teams and a user per role.
 
 Every name, place and address here is invented. Running it twice changes nothing.
+
+Roles are granted as they would be in production: a role that reaches case data is asked
+for and then approved by a second person (DOMAIN "Who is who"). Alvora's child-protection
+service is the root: the installation makes Rui Costa its administrator, asks for Marta
+Sousa's supervisor role and Rui approves it; Rui then asks for his caseworkers' roles and
+Marta approves them. The other agencies have no administrator of their own in the demo:
+each names a partner agency whose supervisor approves its grants (Alvora's service for
+the Alvora agencies and for Montalba's directorate, Montalba's directorate for its
+guardianship council), as a small agency may.
 """
 
 from dataclasses import dataclass
@@ -9,7 +18,7 @@ from datetime import UTC, datetime
 from django.db import transaction
 
 from apps.accounts import services
-from apps.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
+from apps.accounts.models import CASE_DATA_ROLES, Agency, AgencyKind, Membership, Role, Team, User
 
 DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105 - printed on purpose, development only
 DEMO_DOMAIN = "demo.haven.invalid"
@@ -79,6 +88,68 @@ PEOPLE = [
 ]
 
 
+ROOT_AGENCY = "Alvora Child Protection Service"
+ROOT_ADMIN = "rui.costa"
+ROOT_SUPERVISOR = "marta.sousa"
+# agency -> the partner agency whose supervisor approves its role grants
+APPROVER_AGENCIES = {
+    "Alvora Guardianship Office": ROOT_AGENCY,
+    "Alvora Police — Child Protection Unit": ROOT_AGENCY,
+    "National Border and Immigration Service": ROOT_AGENCY,
+    "Casa Aurora Children's Home": ROOT_AGENCY,
+    "Harbour Legal Aid": ROOT_AGENCY,
+    "Alvora General Hospital — Paediatrics": ROOT_AGENCY,
+    "Safe Passage": ROOT_AGENCY,
+    "Montalba Child Protection Directorate": ROOT_AGENCY,
+    "Montalba Guardianship Council": "Montalba Child Protection Directorate",
+}
+# The supervisor of each approver agency (who approves for the agencies naming it).
+APPROVER_SUPERVISORS = {
+    ROOT_AGENCY: "marta.sousa",
+    "Montalba Child Protection Directorate": "javier.ortega",
+}
+
+
+def demo_user(local: str) -> User:
+    return User.objects.get(email=f"{local}@{DEMO_DOMAIN}")
+
+
+def demo_grant(*, user: User, agency: Agency, role: str, team: Team | None = None) -> bool:
+    """Grant a demo role through the real path, once: asked for by the agency's administrator
+    (or the installation), approved by a second person. Returns whether anything was written."""
+    current = Membership.objects.filter(user=user, agency=agency, role=role, ended_at__isnull=True).first()
+    if current is not None and not current.is_pending:
+        return False
+    if current is None:
+        admin = (
+            Membership.objects.active()
+            .filter(agency=agency, role=Role.AGENCY_ADMIN)
+            .exclude(user=user)
+            .order_by("started_at", "pk")
+            .first()
+        )
+        # The root supervisor is asked for by the installation (her administrator approves her);
+        # so is an operator, whom only the installation or another operator makes.
+        by_installation = role == Role.OPERATOR or user.email == f"{ROOT_SUPERVISOR}@{DEMO_DOMAIN}"
+        asker = admin.user if admin is not None and not by_installation else None
+        current = services.membership_grant(actor=asker, user=user, agency=agency, role=role, team=team, at=DEMO_SINCE)
+    if role in CASE_DATA_ROLES:
+        services.membership_approve(actor=_approver_for(current), membership=current, at=DEMO_SINCE)
+    return True
+
+
+def _approver_for(membership: Membership) -> User:
+    agency = membership.agency
+    if agency.name == ROOT_AGENCY:
+        # Rui approves Marta (asked for by the installation); Marta approves what Rui asks for.
+        local = ROOT_ADMIN if membership.user.email == f"{ROOT_SUPERVISOR}@{DEMO_DOMAIN}" else ROOT_SUPERVISOR
+        return demo_user(local)
+    partner = agency.approver_agency
+    if partner is None:
+        raise LookupError(f"{agency.name} names no approver agency")
+    return demo_user(APPROVER_SUPERVISORS[partner.name])
+
+
 @transaction.atomic
 def seed_accounts() -> list[DemoLogin]:
     agencies: dict[str, Agency] = {}
@@ -90,16 +161,27 @@ def seed_accounts() -> list[DemoLogin]:
         for team_name in teams:
             if not Team.objects.filter(agency=agency, name=team_name).exists():
                 services.team_create(actor=None, agency=agency, name=team_name)
+    for name, partner in APPROVER_AGENCIES.items():
+        if agencies[name].approver_agency_id != agencies[partner].pk:
+            agencies[name] = services.agency_approver_name(
+                actor=None, agency=agencies[name], approver_agency=agencies[partner]
+            )
 
-    logins = []
-    for local, full_name, role, agency_name, team_of_person in PEOPLE:
+    users: dict[str, User] = {}
+    for local, full_name, _role, _agency_name, _team in PEOPLE:
         email = f"{local}@{DEMO_DOMAIN}"
-        agency = agencies[agency_name]
-        user = User.objects.filter(email=email).first() or services.user_create(
+        users[local] = User.objects.filter(email=email).first() or services.user_create(
             actor=None, email=email, full_name=full_name, password=DEMO_PASSWORD
         )
+    # The root first: its administrator, then its supervisor, who approves for the others.
+    order = sorted(PEOPLE, key=lambda p: (p[0] != ROOT_ADMIN, p[0] != ROOT_SUPERVISOR, p[3] != ROOT_AGENCY))
+    # Montalba's directorate approves for its council: its supervisor comes before the council.
+    order.sort(key=lambda p: p[3] == "Montalba Guardianship Council")
+    for local, _full_name, role, agency_name, team_of_person in order:
+        agency = agencies[agency_name]
         team = Team.objects.get(agency=agency, name=team_of_person) if team_of_person else None
-        if not Membership.objects.filter(user=user, agency=agency, role=role, ended_at__isnull=True).exists():
-            services.membership_grant(actor=None, user=user, agency=agency, role=role, team=team, at=DEMO_SINCE)
-        logins.append(DemoLogin(email=email, name=full_name, role=str(role.label), agency=agency_name))
-    return logins
+        demo_grant(user=users[local], agency=agency, role=role, team=team)
+    return [
+        DemoLogin(email=f"{local}@{DEMO_DOMAIN}", name=full_name, role=str(role.label), agency=agency_name)
+        for local, full_name, role, agency_name, _team in PEOPLE
+    ]

@@ -126,6 +126,19 @@ class Agency(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # DOMAIN "Who is who": a small agency may name a partner agency's supervisor as its approver.
+    approver_agency = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approves_for",
+        verbose_name=_("partner agency that approves roles"),
+        help_text=_(
+            "For a small agency without a second person to approve role grants: a supervisor of this "
+            "partner agency approves them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("agency")
@@ -136,6 +149,9 @@ class Agency(models.Model):
                 condition=models.Q(country__regex=r"^[A-Z]{2}$"), name="accounts_agency_country_iso"
             ),
             models.CheckConstraint(condition=models.Q(kind__in=AgencyKind.values), name="accounts_agency_kind_known"),
+            models.CheckConstraint(
+                condition=~models.Q(approver_agency=models.F("pk")), name="accounts_agency_approver_is_a_partner"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -170,15 +186,30 @@ class Role(models.TextChoices):
     PARTNER_STAFF = "partner_staff", _("Partner agency staff")
 
 
+# Roles that reach a child's record. Granting one needs a second person of the agency
+# (DOMAIN "Who is who"): it is created pending and gives nothing until approved.
+CASE_DATA_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.GUARDIAN, Role.PARTNER_STAFF})
+# Who approves such a grant: a supervisor or an administrator of the agency (never the grantee).
+APPROVER_ROLES = frozenset({Role.SUPERVISOR, Role.AGENCY_ADMIN})
+
+
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self, *, at: datetime | None = None) -> "MembershipQuerySet":
+        """Approved and current: the only memberships that give anything. A grant awaiting
+        approval (or refused) is never active, whoever reads it; once approved it counts from
+        its start."""
         moment = at or timezone.now()
         return self.filter(
             models.Q(ended_at__isnull=True) | models.Q(ended_at__gt=moment),
             started_at__lte=moment,
+            approved_at__isnull=False,
             user__is_active=True,
             agency__is_active=True,
         )
+
+    def pending(self) -> "MembershipQuerySet":
+        """Requested, neither approved nor refused yet."""
+        return self.filter(approved_at__isnull=True, ended_at__isnull=True)
 
 
 class Membership(models.Model):
@@ -192,6 +223,16 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # Who asked for it (None: the installation, on the server) and who approved it. A role
+    # that reaches case data is approved by a second person; other roles are approved as
+    # they are granted (approved_by empty). Empty approved_at: awaiting approval.
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("requested by")
+    )
+    approved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -210,7 +251,60 @@ class Membership(models.Model):
                 condition=models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=models.F("started_at")),
                 name="accounts_membership_ends_after_start",
             ),
+            # Nobody approves a role they were given, or one they asked for.
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("user")),
+                name="accounts_membership_not_self_approved",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True)
+                | models.Q(requested_by__isnull=True)
+                | ~models.Q(approved_by=models.F("requested_by")),
+                name="accounts_membership_approver_is_not_requester",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | models.Q(approved_at__isnull=False),
+                name="accounts_membership_approval_has_a_time",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.agency}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.approved_at is None and self.ended_at is None
+
+
+class MembershipEventKind(models.TextChoices):
+    REQUESTED = "requested", _("Requested, awaiting approval")
+    GRANTED = "granted", _("Granted (no approval needed)")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    ENDED = "ended", _("Ended")
+
+
+class MembershipEvent(models.Model):
+    """The history of a membership: each request, grant, approval, refusal and end, with who
+    did it. Append-only (a database trigger refuses UPDATE and DELETE)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("what happened"), max_length=16, choices=MembershipEventKind.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("membership event")
+        verbose_name_plural = _("membership history")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=MembershipEventKind.values), name="accounts_membershipevent_kind_known"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.membership}"

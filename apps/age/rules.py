@@ -1,7 +1,8 @@
 """The guards of R2, one small function each. They add to a Violations collector.
 
 Other apps call `not_treated_as_adult` before any action that would treat a person as an
-adult. Nothing here ever stands in the way of urgent protection (the first rule).
+adult — through `adult_choice_guard` where the action is a choice declared in
+`apps.age.registry`. Nothing here ever stands in the way of urgent protection (the first rule).
 """
 
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,7 @@ from apps.age.models import (
     MethodKind,
     MethodOutcome,
 )
+from apps.age.registry import adult_choice
 from apps.age.selectors import presumption
 from apps.cases.models import Case
 from apps.core.rules import Violations
@@ -79,6 +81,20 @@ def not_treated_as_adult(
         found.add("PRESUMED_MINOR", action=action)
         for code, facts in answer.reasons:
             found.add(code, **facts)
+
+
+def adult_choice_guard(
+    found: Violations, *, case: Case, model: str, field: str, value: object, at: datetime, urgent: bool = False
+) -> None:
+    """PRESUMED_MINOR when `value` is a choice declared in `apps.age.registry` as treating the
+    person as an adult and they are still presumed a child; any other choice passes.
+
+    The one line a service adds where it takes such a choice. `urgent` counts only for a
+    choice declared as possibly urgent protection.
+    """
+    choice = adult_choice(model, field, value)
+    if choice is not None:
+        not_treated_as_adult(found, case=case, action=choice.action, at=at, urgent=urgent and choice.urgent)
 
 
 def assessment_may_open(

@@ -5,7 +5,10 @@ document showing adulthood that the person does not dispute and that is not flag
 possibly false, or an approved assessment conclusion whose youngest possible age (latest
 possible birth date) is 18 or more — and that one only once its appeal period has passed
 with no appeal pending, or an appeal has upheld it. Claims, decisions of other authorities
-and inconclusive results never end it. Facts count from when they were recorded, so the
+and inconclusive results never end it. The child's own claim of a birth date by which they are
+still a child disputes a document that shows adulthood, as much as saying so does: the
+presumption continues until the person accepts the document (a "no longer disputes it" event,
+a supervisor's step) or an approved assessment settles the age. Facts count from when they were recorded, so the
 answer for a past moment is the one Haven gave then.
 """
 
@@ -57,6 +60,16 @@ COUNTS = frozenset({Standing.UPHELD, Standing.PERIOD_PASSED})
 class DocumentStatus:
     disputed: bool = False
     flagged: bool = False
+    # When the person last said they no longer dispute it: a claim recorded after that reopens the dispute.
+    accepted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A birth date the child gave, and when it was recorded."""
+
+    born: date
+    recorded_at: datetime
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,7 @@ def opened_date(child: Child, key: bytes, model: type[models.Model], column: str
 def document_status(document: IdentityDocument, at: datetime) -> DocumentStatus:
     """Disputed and flagged as the events up to `at` leave them (events prefetched in order)."""
     disputed = flagged = False
+    accepted_at: datetime | None = None
     for event in document.events.all():
         if event.at > at:
             break
@@ -90,7 +104,30 @@ def document_status(document: IdentityDocument, at: datetime) -> DocumentStatus:
             flagged = event.kind == DocumentEvent.Kind.FLAGGED
         else:
             disputed = event.kind == DocumentEvent.Kind.DISPUTED
-    return DocumentStatus(disputed=disputed, flagged=flagged)
+            accepted_at = event.at if not disputed else accepted_at
+    return DocumentStatus(disputed=disputed, flagged=flagged, accepted_at=accepted_at)
+
+
+def claims_made(child: Child, key: bytes, at: datetime) -> list[Claimed]:
+    """The birth dates the child has given by `at`."""
+    claims = AgeClaim.objects.filter(case__child=child, recorded_at__lte=at).order_by("recorded_at", "pk")
+    found = []
+    for claim in claims:
+        born = opened_date(child, key, AgeClaim, "birth_date", claim.birth_date)
+        if born is not None:
+            found.append(Claimed(born=born, recorded_at=claim.recorded_at))
+    return found
+
+
+def contradicting_claims(status: DocumentStatus, claims: list[Claimed], *, younger_than: date) -> list[Claimed]:
+    """The child's own claims of a birth date later than `younger_than` — a dispute of the
+    document, whether or not anyone recorded one — that the person has not since given up
+    (a "no longer disputes it" recorded after the claim settles it; a later claim reopens it)."""
+    return [
+        c
+        for c in claims
+        if c.born > younger_than and (status.accepted_at is None or c.recorded_at > status.accepted_at)
+    ]
 
 
 def conclusion_standing(assessment: AgeAssessment, at: datetime) -> Standing:
@@ -125,6 +162,29 @@ def _conclusions(child: Child) -> QuerySet[AgeAssessment]:
     )
 
 
+def _documents_ending(child: Child, key: bytes, at: datetime) -> tuple[list[int], list[tuple[str, dict[str, Any]]]]:
+    """The documents that end the presumption at `at`, and why others that show adulthood do not."""
+    documents: list[int] = []
+    reasons: list[tuple[str, dict[str, Any]]] = []
+    claims = claims_made(child, key, at)
+    for document in _documents(child).filter(recorded_at__lte=at):
+        status = document_status(document, at)
+        if status.disputed or status.flagged:
+            continue
+        born = opened_date(child, key, IdentityDocument, "birth_date", document.birth_date)
+        day = local_day(at, document.case)
+        if born is None or not is_adult_on(born, day):
+            continue
+        # A claim by which the person is still a child disputes the document: the
+        # presumption continues until they accept it or an assessment settles the age.
+        disputing = [c for c in contradicting_claims(status, claims, younger_than=born) if not is_adult_on(c.born, day)]
+        if disputing:
+            reasons.append(("PRESUMED_MINOR.DOCUMENT_DISPUTED_BY_CLAIM", {"document": document.get_kind_display()}))
+            continue
+        documents.append(document.pk)
+    return documents, reasons
+
+
 def presumption(*, child: Child, at: datetime) -> Presumption:
     """Whether the person is treated as a child at `at`, and why (R2)."""
     try:
@@ -132,16 +192,8 @@ def presumption(*, child: Child, at: datetime) -> Presumption:
     except KeyUnavailable:
         # Anonymised: nothing that could show adulthood can be read any more.
         return Presumption(treated_as_child=True)
-    documents: list[int] = []
-    for document in _documents(child).filter(recorded_at__lte=at):
-        status = document_status(document, at)
-        if status.disputed or status.flagged:
-            continue
-        born = opened_date(child, key, IdentityDocument, "birth_date", document.birth_date)
-        if born is not None and is_adult_on(born, local_day(at, document.case)):
-            documents.append(document.pk)
+    documents, reasons = _documents_ending(child, key, at)
     assessments: list[int] = []
-    reasons: list[tuple[str, dict[str, Any]]] = []
     for assessment in _conclusions(child).filter(approved_at__lte=at):
         latest = opened_date(child, key, AgeAssessment, "latest_birth_date", assessment.latest_birth_date)
         if latest is None or not is_adult_on(latest, local_day(at, assessment.case)):
@@ -193,18 +245,17 @@ def latest_possible_birth_date(*, child: Child, at: datetime | None = None) -> d
         if conclusion_standing(assessment, moment) != Standing.OVERTURNED:
             latest = opened_date(child, key, AgeAssessment, "latest_birth_date", assessment.latest_birth_date)
             settled += [latest] if latest else []
+    claims = claims_made(child, key, moment)
     for document in _documents(child).filter(recorded_at__lte=moment):
         status = document_status(document, moment)
         if not (status.disputed or status.flagged):
             born = opened_date(child, key, IdentityDocument, "birth_date", document.birth_date)
-            settled += [born] if born else []
+            # A document the child's own claim makes them younger than is disputed: it settles nothing.
+            if born is not None and not contradicting_claims(status, claims, younger_than=born):
+                settled.append(born)
     if settled:
         return max(settled)
-    claimed = [
-        opened_date(child, key, AgeClaim, "birth_date", claim.birth_date)
-        for claim in AgeClaim.objects.filter(case__child=child, recorded_at__lte=moment)
-    ]
-    return max((c for c in claimed if c is not None), default=None)
+    return max((c.born for c in claims), default=None)
 
 
 # --- Scoped lists: only records of cases the actor may see ------------------------------------

@@ -16,7 +16,6 @@ from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Agency, Membership, Role, User
 from apps.age import rules
@@ -49,6 +48,7 @@ from apps.alerts.services import alert_raise
 from apps.cases import vault
 from apps.cases.models import Case, Child
 from apps.cases.selectors import agency_roles, case_may_act
+from apps.cases.services import facts_reliance_record
 from apps.core.rules import Violations
 from apps.guardianship.selectors import active_appointment
 
@@ -58,13 +58,6 @@ APPEAL_REMINDER = timedelta(days=7)
 # How long after an appeal period ends the periodic check still tells the caseworker.
 APPEAL_ENDED_NOTICE = timedelta(days=30)
 OLDEST_AGE = 40  # an assessed range beyond this is a typing error, not an assessment
-
-ACTIONS = {
-    AdultTreatmentPurpose.ADULT_SERVICES: gettext_lazy("a referral to services for adults"),
-    AdultTreatmentPurpose.ADULT_ACCOMMODATION: gettext_lazy("accommodation with adults"),
-    AdultTreatmentPurpose.ADULT_PROCEDURE: gettext_lazy("a procedure for adults"),
-    AdultTreatmentPurpose.CHILD_PROTECTION_ENDED: gettext_lazy("ending child protection"),
-}
 
 
 # --- Access and sealing ------------------------------------------------------------------------
@@ -184,8 +177,16 @@ def identity_document_flag_withdraw(
 def identity_document_dispute(
     *, actor: User, document: IdentityDocument, disputed: bool, reason: str, at: datetime | None = None
 ) -> DocumentEvent:
-    """Record that the person disputes the document, or no longer does, and why."""
-    _may_see(actor, document.case)
+    """Record that the person disputes the document, or no longer does, and why.
+
+    Anyone who may act on the case records a dispute; only a supervisor records that the
+    person no longer disputes it, which may end the presumption of minority (a change that
+    lifts a protection). It settles the claims the child made before it, not later ones.
+    """
+    if disputed:
+        _may_see(actor, document.case)
+    else:
+        _require_supervisor(actor, document.case)
     kind = DocumentEvent.Kind.DISPUTED if disputed else DocumentEvent.Kind.DISPUTE_WITHDRAWN
     return _document_event(actor=actor, document=document, kind=kind, reason=reason, at=at)
 
@@ -337,6 +338,7 @@ def assessment_open(
         for p in professionals
         if p.name.strip()
     )
+    facts_reliance_record(actor=actor, case=case, decision=assessment, at=moment)  # the gating facts it relied on
     return assessment
 
 
@@ -568,8 +570,9 @@ def adult_treatment_record(
     if urgent and purpose not in URGENT_PURPOSES:
         raise ValidationError({"urgent": _("Only an emergency or safety placement is urgent protection.")})
     found = Violations()
-    rules.not_treated_as_adult(
-        found, case=case, action=ACTIONS[AdultTreatmentPurpose(purpose)], at=moment, urgent=urgent
+    # Every purpose is declared in apps/age/adulthood.py: the registry's guard, like every app's.
+    rules.adult_choice_guard(
+        found, case=case, model="age.AdultTreatment", field="purpose", value=purpose, at=moment, urgent=urgent
     )
     found.raise_if_any()
     answer = presumption(child=case.child, at=moment)

@@ -1,9 +1,11 @@
-"""Alerts in the admin: each user sees the alerts addressed to them, and marks them done.
+"""Alerts in the admin: each user sees their alerts, and marks done those addressed to them.
 
 The list is `alert_list(actor=..., include_done=True)`: alerts to the user by name or to a
-role they hold now in the alert's agency, most urgent kinds first (an overdue guardian
-before anything else). Superuser status and model permissions add nothing: a superuser
-with no role sees no alert. Nothing is added, edited or deleted here; "Mark as done" asks
+role they hold now in the alert's agency — and, for the assigned caseworker, those about her
+own children addressed to her agency's roles, which she reads but does not close for them —
+most urgent kinds first (an overdue guardian before anything else). How each ended is shown
+(marked done, its condition ended, its case closed). Superuser status and model permissions
+add nothing: a superuser with no role sees no alert. Nothing is added, edited or deleted here; "Mark as done" asks
 what was done and goes through `alert_close`. An alert names a case by its reference only:
 it may reach people who may not open the case.
 """
@@ -71,8 +73,9 @@ class _DoneFilter(admin.SimpleListFilter):
 
 @admin.register(Alert)
 class AlertAdmin(ServiceRefusalsMixin):
-    list_display = ("kind", "case_reference", "detail", "agency", "addressed_to", "due_at", "raised_at", "done_at")
-    list_filter = (_DoneFilter, "kind")
+    list_display = ("kind", "case_reference", "detail", "agency", "addressed_to", "due_at", "raised_at", "done_at",
+                    "resolution")  # fmt: skip
+    list_filter = (_DoneFilter, "kind", "resolution")
     search_fields = ("case__reference", "detail")
     show_full_result_count = False
     fields = (
@@ -83,6 +86,7 @@ class AlertAdmin(ServiceRefusalsMixin):
         "addressed_to",
         ("raised_at", "due_at"),
         ("done_at", "done_by"),
+        "resolution",
         "outcome",
     )
     readonly_fields = (
@@ -95,6 +99,7 @@ class AlertAdmin(ServiceRefusalsMixin):
         "due_at",
         "done_at",
         "done_by",
+        "resolution",
         "outcome",
     )
     actions = ("mark_done",)

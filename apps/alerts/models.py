@@ -40,6 +40,22 @@ class AlertKind(models.TextChoices):
     SECURITY_ASSESSMENT_EXPIRING = "SECURITY_ASSESSMENT_EXPIRING", _("Risk and security assessment expiring")
     FOLLOW_UP_OVERDUE = "FOLLOW_UP_OVERDUE", _("Follow-up visit overdue")
     TRANSITION_PLAN_DUE = "TRANSITION_PLAN_DUE", _("Transition to adulthood: prepare the plan")
+    INTERVIEW_WITHOUT_GUARDIAN = "INTERVIEW_WITHOUT_GUARDIAN", _("Child interviewed without a guardian")
+    ROLE_GRANT_TO_APPROVE = "ROLE_GRANT_TO_APPROVE", _("Role that reaches case data awaiting approval")
+    ROLE_GRANTED = "ROLE_GRANTED", _("Role granted in the agency")
+
+
+# Never shown to the case's caseworker unless addressed to her by name: a complaint may name
+# her (R8: a complaint never appears on the timeline of the caseworker it names).
+NOT_FOR_THE_CASEWORKER = frozenset({AlertKind.COMPLAINT, AlertKind.COMPLAINT_ANSWER_OVERDUE})
+
+
+class Resolution(models.TextChoices):
+    """Why an alert is no longer open."""
+
+    DONE = "done", _("Marked done")
+    CONDITION_ENDED = "condition_ended", _("What it was about has ended")
+    CASE_CLOSED = "case_closed", _("The case was closed")
 
 
 # Shown first on the dashboard (DOMAIN R1: overdue guardians come first).
@@ -69,6 +85,8 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     outcome = models.TextField(_("what was done"), blank=True)
+    # Blank while open, and where a service closed it as moot without saying how.
+    resolution = models.CharField(_("resolution"), max_length=16, choices=Resolution.choices, blank=True)
 
     class Meta:
         verbose_name = _("alert")
@@ -80,6 +98,15 @@ class Alert(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(role="") | models.Q(user__isnull=False), name="alerts_alert_has_an_audience"
+            ),
+            # An alert resolved without anyone (its condition ended, its case closed) says why.
+            models.CheckConstraint(
+                condition=models.Q(resolution="") | models.Q(done_at__isnull=False),
+                name="alerts_alert_resolved_is_done",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(resolution__in=["condition_ended", "case_closed"]) | ~models.Q(outcome=""),
+                name="alerts_alert_resolution_says_why",
             ),
         ]
         indexes = [models.Index(fields=["agency", "role", "done_at"]), models.Index(fields=["user", "done_at"])]

@@ -1,5 +1,13 @@
-"""Raising and closing alerts. Raising is idempotent for keyed alerts."""
+"""Raising, closing and resolving alerts. Raising is idempotent for keyed alerts.
 
+An alert ends in one of three ways, recorded in `resolution`: someone it is addressed to
+marks it done (`alert_close`, with what was done); what it is about ends (a guardian became
+active, the child was found) and a resolver registered for its kind says so; or its case is
+closed. `alerts_resolve` applies the last two, run by the periodic tasks that raise alerts
+and by its own periodic task, so no alert outlives its reason.
+"""
+
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
@@ -8,9 +16,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Agency, User
-from apps.alerts.models import Alert
-from apps.alerts.selectors import alert_list
-from apps.cases.models import Case
+from apps.alerts.models import Alert, Resolution
+from apps.alerts.selectors import alert_addressed_list
+from apps.cases.models import Case, CaseState
+
+# A resolver answers, for one open alert of its kind, why its condition has ended at `at`
+# (the outcome recorded), or None while it still holds.
+Resolver = Callable[[Alert, datetime], str | None]
+_RESOLVERS: dict[str, Resolver] = {}
+
+
+def alert_resolver(kind: str) -> Callable[[Resolver], Resolver]:
+    """Register the resolver of an alert kind (one per kind: registering again replaces it)."""
+
+    def register(resolver: Resolver) -> Resolver:
+        _RESOLVERS[kind] = resolver
+        return resolver
+
+    return register
+
+
+def resolver_for(kind: str) -> Resolver | None:
+    return _RESOLVERS.get(kind)
 
 
 def alert_raise(
@@ -44,11 +71,44 @@ def alert_raise(
 
 @transaction.atomic
 def alert_close(*, actor: User, alert: Alert, outcome: str, at: datetime | None = None) -> Alert:
-    """Mark an alert done by someone it was addressed to."""
-    if not alert_list(actor=actor, include_done=True).filter(pk=alert.pk).exists():
+    """Mark an alert done by someone it was addressed to (by name, or to a role they hold).
+
+    The caseworker who sees an alert about her child addressed to the supervisors does not
+    close it for them: it stays until they act or its condition ends.
+    """
+    if not alert_addressed_list(actor=actor, include_done=True).filter(pk=alert.pk).exists():
         raise PermissionDenied(_("This alert is not addressed to you."))
     Alert.objects.filter(pk=alert.pk, done_at__isnull=True).update(
-        done_at=at or timezone.now(), done_by=actor, outcome=outcome
+        done_at=at or timezone.now(), done_by=actor, outcome=outcome, resolution=Resolution.DONE
     )
     alert.refresh_from_db()
     return alert
+
+
+def alerts_resolve(*, at: datetime | None = None, kinds: Iterable[str] | None = None) -> int:
+    """Resolve the open alerts whose reason has gone, each with the reason recorded.
+
+    - every open alert of a closed case: `case_closed` ("The case was closed.");
+    - every open alert of a kind with a registered resolver whose condition has ended at
+      `at`: `condition_ended`, with the resolver's answer as the outcome.
+    `kinds` limits both to those kinds (a periodic task re-checks the kinds it raises).
+    Nobody is named as having done it. Running twice resolves once. Returns how many.
+    """
+    moment = at or timezone.now()
+    wanted = None if kinds is None else [str(kind) for kind in kinds]
+    open_alerts = Alert.objects.filter(done_at__isnull=True)
+    if wanted is not None:
+        open_alerts = open_alerts.filter(kind__in=wanted)
+    resolved = open_alerts.filter(case__state=CaseState.CLOSED).update(
+        done_at=moment, done_by=None, resolution=Resolution.CASE_CLOSED, outcome=_("The case was closed.")
+    )
+    for kind, resolver in list(_RESOLVERS.items()):
+        if wanted is not None and kind not in wanted:
+            continue
+        for alert in open_alerts.filter(kind=kind).select_related("case").order_by("pk").iterator():
+            reason = resolver(alert, moment)
+            if reason:
+                resolved += Alert.objects.filter(pk=alert.pk, done_at__isnull=True).update(
+                    done_at=moment, done_by=None, resolution=Resolution.CONDITION_ENDED, outcome=reason[:4000]
+                )
+    return resolved

@@ -42,6 +42,7 @@ from apps.bestinterests.models import (
 from apps.cases import vault
 from apps.cases.models import Case, CaseState
 from apps.cases.selectors import agency_roles, case_may_act
+from apps.cases.services import facts_reliance_record
 from apps.core.rules import Violations, refuse
 from apps.guardianship.models import DecisionKind
 from apps.guardianship.rules import guardian_opinion_recorded, guardian_present
@@ -447,6 +448,7 @@ def determination_decide(
     locked.child_objects = child_objects
     locked.decided_at, locked.decided_by, locked.review_due_at = moment, actor, due
     locked.save(update_fields=["tracing_summary", "child_objects", "decided_at", "decided_by", "review_due_at"])
+    facts_reliance_record(actor=actor, case=case, decision=locked, at=moment)  # the gating facts it relied on
     if locked.kind == DeterminationKind.PANEL:
         detail = _("%(case)s: a best-interests determination awaits approval") % {"case": case.reference}
         _to_supervisors(

@@ -5,8 +5,10 @@ superuser status and model permissions add nothing. Lists are scoped by the case
 condition and a record outside it is a 404. Records are added through the services
 (`placement_record`, `child_tie_record`, `urgent_action_record`, `held_record`,
 `missing_report`, `charge_record`), never edited in place and never deleted; ending a
-placement, reviewing an urgent action and recording a release are actions that call
-`placement_end`, `urgent_action_review` and `held_release`. What a service refuses —
+placement (or cancelling a planned one), reviewing an urgent action and recording a release
+are actions that call `placement_end`, `urgent_action_review` and `held_release`. An urgent
+action's page shows its reviewers what else it did: the placements it ended or cancelled,
+and a move across a border. What a service refuses —
 NEVER_DETAIN included, for a kind typed or posted by hand — is shown on the form.
 """
 
@@ -45,6 +47,8 @@ from apps.care.models import (
 from apps.cases.models import Case
 from apps.cases.selectors import case_visibility
 from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
+from apps.solutions.models import DurableSolution
+from apps.solutions.selectors import solution_list
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -139,6 +143,18 @@ class PlacementAddForm(ServiceForm):
         help_text=gettext_lazy("Detention of any kind is not a placement: record a held event instead."),
     )
     provider = _agencies(gettext_lazy("Care provider"))
+    country = forms.CharField(
+        label=gettext_lazy("Country"),
+        max_length=2,
+        required=False,
+        help_text=gettext_lazy("ISO 3166 code; leave empty for the care provider's country, or the agency's own."),
+    )
+    solution = forms.ModelChoiceField(
+        label=gettext_lazy("Decided durable solution"),
+        queryset=DurableSolution.objects.none(),
+        required=False,
+        help_text=gettext_lazy("For a placement in another country: the decided solution for that country."),
+    )
     starts_at = _when(gettext_lazy("From"))
     address_text = forms.CharField(
         label=gettext_lazy("Address"),
@@ -176,6 +192,8 @@ class PlacementAddForm(ServiceForm):
         if self.actor is not None:
             together = cast("forms.ModelChoiceField[Placement]", self.fields["together_with"])
             together.queryset = selectors.placement_list(actor=self.actor).filter(ends_at__isnull=True)
+            solution = cast("forms.ModelChoiceField[DurableSolution]", self.fields["solution"])
+            solution.queryset = solution_list(actor=self.actor)
 
     def arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -183,6 +201,8 @@ class PlacementAddForm(ServiceForm):
             "case": data["case"],
             "kind": data["kind"].strip(),
             "provider": data["provider"],
+            "country": data["country"],
+            "solution": data["solution"],
             "starts_at": data["starts_at"],
             "address": data["address_text"],
             "justification": data["justification"],
@@ -462,7 +482,7 @@ class PlacementAdmin(CareAdmin):
     add_form = PlacementAddForm
     record = services.placement_record
     sealed = ("address",)
-    list_display = ("case", "kind", "provider", "starts_at", "ends_at", "urgent")
+    list_display = ("case", "kind", "provider", "country", "starts_at", "ends_at", "urgent", "cancelled_at")
     list_filter = ("kind", "urgent")
     list_select_related = ("case", "provider")
     search_fields = ("case__reference",)
@@ -475,15 +495,27 @@ class PlacementAdmin(CareAdmin):
                 "fields": ("urgent", "urgent_kind", "urgent_reason"),
                 "description": gettext_lazy(
                     "An emergency placement or a safety move goes ahead without a justification or a decision on "
-                    "siblings, and is reviewed afterwards by a supervisor and the guardian."
+                    "siblings, and is reviewed afterwards by a supervisor and the guardian. It ends the current "
+                    "placement and cancels any planned one, and its reviewers see both."
                 ),
             },
         ),
         (gettext_lazy("Siblings, mother and baby"), {"fields": ("together_with", "separation_decision")}),
+        (
+            gettext_lazy("Across a border"),
+            {
+                "fields": ("country", "solution"),
+                "description": gettext_lazy(
+                    "A placement in another country needs a decided durable solution for that country whose return "
+                    "gate still holds. An urgent placement abroad is recorded and flagged to its reviewers."
+                ),
+            },
+        ),
     )
     fields = (
-        "case", "kind", "provider", "opened_address", "justification", "urgent", "urgent_reason",
-        "separation_decision", "starts_at", "ends_at", "end_reason", "ended_by", "recorded_by", "recorded_at",
+        "case", "kind", "provider", "country", "opened_address", "justification", "urgent", "urgent_reason",
+        "separation_decision", "starts_at", "ends_at", "end_reason", "ended_by", "cancelled_at", "superseded_by",
+        "recorded_by", "recorded_at",
     )  # fmt: skip
     readonly_fields = fields
 
@@ -494,7 +526,7 @@ class PlacementAdmin(CareAdmin):
     def opened_address(self, obj: Placement) -> str:
         return self.opened(obj, "address")
 
-    @admin.action(description=gettext_lazy("End the placement"))
+    @admin.action(description=gettext_lazy("End the placement, or cancel a planned one"))
     def end_placement(self, request: HttpRequest, queryset: QuerySet[Placement]) -> HttpResponse | None:
         actor = _actor(request)
 
@@ -532,7 +564,7 @@ class UrgentActionAdmin(CareAdmin):
     actions = ("record_review",)
     add_fieldsets = ((None, {"fields": ("case", "kind", "reason", "taken_at")}),)
     fields = (
-        "case", "kind", "reason", "taken_by", "taken_at", "placement", "review_due_at", "supervisor_review",
+        "case", "kind", "reason", "taken_by", "taken_at", "placement", "to_review", "review_due_at", "supervisor_review",
         "supervisor_reviewed_by", "supervisor_reviewed_at", "guardian_review", "guardian_reviewed_by",
         "guardian_reviewed_at",
     )  # fmt: skip
@@ -540,6 +572,10 @@ class UrgentActionAdmin(CareAdmin):
 
     def scope(self, actor: User) -> QuerySet[UrgentAction]:
         return selectors.urgent_action_list(actor=actor)
+
+    @admin.display(description=gettext_lazy("also to review"))
+    def to_review(self, obj: UrgentAction) -> str:
+        return "; ".join(services.urgent_action_flags(obj)) or "—"
 
     @admin.action(description=gettext_lazy("Record your review"))
     def record_review(self, request: HttpRequest, queryset: QuerySet[UrgentAction]) -> HttpResponse | None:

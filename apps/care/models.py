@@ -59,11 +59,26 @@ class Placement(models.Model):
             "The reference of the decision that this child lives apart from a sibling or their mother or baby."
         ),
     )
+    # Where the child lives: the owning agency's country unless the placement crosses a border,
+    # which only R4's gate allows (or urgent protection, reviewed afterwards).
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code of where the child lives."))
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"), null=True, blank=True)
     end_reason = models.TextField(_("why it ended"), blank=True)
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # A planned placement called off before it started never took effect: it "ends" as it starts
+    # (so it is never current) and says when it was cancelled — by an urgent placement, which
+    # then names it, or by a caseworker with the reason in `end_reason`.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded",
+        verbose_name=_("ended or cancelled by the urgent placement"),
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -86,6 +101,14 @@ class Placement(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(urgent=False) | ~models.Q(urgent_reason=""), name="care_placement_urgent_has_reason"
+            ),
+            models.CheckConstraint(condition=models.Q(country__regex=r"^[A-Z]{2}$"), name="care_placement_country_iso"),
+            models.CheckConstraint(
+                condition=models.Q(cancelled_at__isnull=True) | models.Q(ends_at=models.F("starts_at")),
+                name="care_placement_cancelled_never_current",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(superseded_by=models.F("pk")), name="care_placement_not_superseded_by_itself"
             ),
             # A change of placement ends the one before: a child lives in one place at a time.
             models.UniqueConstraint(

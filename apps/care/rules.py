@@ -1,7 +1,9 @@
 """The guards of R3 for placements, one small function each. They add to a Violations collector.
 
 Urgent protection (an emergency placement, a safety move) skips every guard here except
-`never_detained`: detention is never protection, so urgency is no reason to allow it.
+`never_detained`: detention is never protection, so urgency is no reason to allow it. A
+placement across a border goes through R4's whole gate (`across_border_allowed`) unless it
+is urgent; then it is recorded and flagged to its reviewers instead.
 """
 
 import re
@@ -15,7 +17,10 @@ from unidecode import unidecode
 
 from apps.accounts.models import ENFORCEMENT_KINDS, Agency
 from apps.care.models import NEEDS_JUSTIFICATION, ChildTie, Placement, PlacementKind, TieKind
+from apps.cases.models import Case
 from apps.core.rules import Violations
+from apps.solutions.models import DurableSolution, SolutionStatus
+from apps.solutions.rules import solution_gate
 
 # What custody is called, in the words a form, an import or another server may use (English,
 # Portuguese, Spanish, French), after transliteration. A kind outside PlacementKind that
@@ -80,3 +85,26 @@ def tied_children_together(
     )
     for code in sorted({TIE_APART_CODE[TieKind(others[other])] for other in apart}):
         found.add(code)
+
+
+# Solutions whose decision stands: the move they decided may be carried out.
+STANDING_SOLUTION = [SolutionStatus.DECIDED, SolutionStatus.IMPLEMENTED]
+
+
+def across_border_allowed(
+    found: Violations, *, case: Case, country: str, solution: DurableSolution | None, at: datetime
+) -> None:
+    """R4 for a placement in another country than the owning agency's: a durable solution of
+    this case for that country, decided (or carried out), whose whole gate — the one deciding
+    it asked, `apps.solutions.rules.solution_gate` — still holds at `at` (a risk assessment
+    may have expired, a protection claim been lodged, since the decision)."""
+    standing = (
+        solution is not None
+        and solution.case_id == case.pk
+        and solution.country == country
+        and solution.status in STANDING_SOLUTION
+    )
+    if solution is None or not standing:
+        found.add("RETURN_REQUIRES_BID.NO_DECIDED_SOLUTION", country=country)
+        return
+    solution_gate(found, solution=solution, at=at)

@@ -48,10 +48,12 @@ from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import case_details_update
 from apps.core.rules import Violation, Violations
 from apps.guardianship.selectors import active_appointment, active_appointments
+from apps.solutions.models import DurableSolution
 from apps.voice.models import ViewsDecision
 from apps.voice.rules import child_views_recorded
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+ALERT_DETAIL_MAX = Alert._meta.get_field("detail").max_length or 300
 
 
 # --- Shared ---------------------------------------------------------------------------------
@@ -145,11 +147,34 @@ def _close_own_alerts(*, actor: User, kind: str, key: str, outcome: str, at: dat
 
 
 # --- Urgent protective actions -------------------------------------------------------------
+def urgent_action_flags(action: UrgentAction) -> list[str]:
+    """What the reviewers of an urgent placement check besides the placement itself: the
+    placements it ended or cancelled (a plan it overrode), and a move across a border, which
+    R4's gate did not hold back because the move was urgent."""
+    if action.placement_id is None:
+        return []
+    placement = Placement.objects.select_related("case__owning_agency").get(pk=action.placement_id)
+    flags = []
+    for previous in placement.superseded.order_by("starts_at", "pk"):
+        what = _("cancelled") if previous.cancelled_at is not None else _("ended")
+        flags.append(
+            _("%(what)s: %(kind)s from %(date)s")
+            % {"what": what, "kind": previous.get_kind_display(), "date": f"{previous.starts_at:%Y-%m-%d %H:%M}"}
+        )
+    if placement.country != placement.case.owning_agency.country:
+        flags.append(
+            _("across the border to %(country)s, without R4's gate: review the move") % {"country": placement.country}
+        )
+    return flags
+
+
 def _urgent_review_alerts(action: UrgentAction, at: datetime) -> int:
     """The supervisor's review, due within HAVEN_URGENT_REVIEW_HOURS, and the guardian's, once
     there is one; each raised once (keyed), however often this runs."""
     case = action.case
-    detail = f"{case.reference}: {action.get_kind_display()}"
+    detail = " — ".join([f"{case.reference}: {action.get_kind_display()}", *urgent_action_flags(action)])
+    if len(detail) > ALERT_DETAIL_MAX:
+        detail = detail[: ALERT_DETAIL_MAX - 1] + "…"
     raised = 0
     if action.supervisor_reviewed_at is None:
         alert = _to_supervisors(
@@ -288,20 +313,59 @@ def _current_placement(*, case: Case, at: datetime) -> Placement | None:
     )
 
 
-def _end_current_placements(*, actor: User, case: Case, starts: datetime) -> None:
-    """A change of placement: whatever placement is current when the new one starts ends then."""
+# The end reason a change of placement writes on the placement before: cancelling the next
+# one gives that placement back what the cancelled one would have had.
+PLACEMENT_CHANGED = "Placement changed."
+
+
+def _end_overlapping_placements(*, actor: User, case: Case, starts: datetime) -> None:
+    """A change of placement: whatever placement is current when the new one starts ends then.
+
+    A placement that starts later (planned) is refused here: it is cancelled first, or an
+    urgent placement supersedes it (`_supersede_placements`)."""
     overlapping = Placement.objects.select_for_update().filter(
         Q(ends_at__isnull=True) | Q(ends_at__gt=starts), case=case
     )
     for previous in overlapping:
         if previous.starts_at > starts:
             raise ValidationError(
-                {"starts_at": _("Another placement of this child starts later (%(date)s).")
+                {"starts_at": _("Another placement of this child starts later (%(date)s): cancel it first.")
                  % {"date": f"{previous.starts_at:%Y-%m-%d %H:%M}"}}
             )  # fmt: skip
-        Placement.objects.filter(pk=previous.pk).update(
-            ends_at=starts, end_reason=_("Placement changed."), ended_by=actor
-        )
+        Placement.objects.filter(pk=previous.pk).update(ends_at=starts, end_reason=PLACEMENT_CHANGED, ended_by=actor)
+
+
+def _supersede_placements(*, actor: User, case: Case, starts: datetime, reason: str, moment: datetime) -> list[int]:
+    """Urgent protection goes before any plan: the placement current when the urgent one
+    starts ends then, and any placement starting later — planned for next week, or recorded
+    meanwhile — is cancelled (it never takes effect). Each is marked as superseded by the
+    urgent placement once it exists, and its reviewers see them with it. Returns their ids."""
+    overlapping = Placement.objects.select_for_update().filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=starts), case=case
+    )
+    superseded = []
+    for previous in overlapping.order_by("starts_at", "pk"):
+        if previous.starts_at > starts:
+            note = _("Cancelled by an urgent placement: %(reason)s") % {"reason": reason}
+            Placement.objects.filter(pk=previous.pk).update(
+                ends_at=previous.starts_at, end_reason=note, ended_by=actor, cancelled_at=moment
+            )
+        else:
+            note = _("Ended by an urgent placement: %(reason)s") % {"reason": reason}
+            Placement.objects.filter(pk=previous.pk).update(ends_at=starts, end_reason=note, ended_by=actor)
+        superseded.append(previous.pk)
+    return superseded
+
+
+def _placement_country(*, case: Case, provider: Agency | None, country: str) -> str:
+    """Where the child will live: as given, else the care provider's country, else the owning
+    agency's. A provider is where it is: a placement with it is in its country."""
+    given = country.strip().upper()
+    if given and not re.fullmatch(r"[A-Z]{2}", given):
+        raise ValidationError({"country": _("Give the country's two-letter ISO 3166 code.")})
+    if provider is not None and given and given != provider.country:
+        raise ValidationError({"country": _("The care provider is in %(country)s.") % {"country": provider.country}})
+    return given or (provider.country if provider is not None else case.owning_agency.country)
 
 
 @transaction.atomic
@@ -312,6 +376,8 @@ def placement_record(
     kind: str,
     starts_at: datetime | None = None,
     provider: Agency | None = None,
+    country: str = "",
+    solution: DurableSolution | None = None,
     address: str = "",
     justification: str = "",
     urgent: bool = False,
@@ -332,10 +398,20 @@ def placement_record(
       tied child's current home is another household and no best-interests decision is
       referenced (`together_with` names the tied child's placement to share its household);
     - CHILD_VIEWS_REQUIRED for a change of placement (the case has a current placement) without
-      the child's views on the change recorded since the current placement started.
+      the child's views on the change recorded since the current placement started;
+    - R4's whole gate for a placement in another country than the owning agency's (`country`,
+      or the provider's): `solution` names the decided durable solution for that country, and
+      every condition of its gate must still hold (RETURN_REQUIRES_*, RETURN_BLOCKED_*,
+      GUARDIAN_REQUIRED; RETURN_REQUIRES_BID.NO_DECIDED_SOLUTION without one).
+    A placement that starts later than this one is refused (cancel it first with
+    `placement_end`).
+
     An urgent placement (`urgent_kind`: an emergency placement, or a safety move because the
-    trafficker found the child) goes through the last three — and needs no guardian — with
-    its reason; it is recorded as an UrgentAction and reviewed. The address is sealed.
+    trafficker found the child) goes through all but NEVER_DETAIN — needs no guardian, no
+    settled age, no open case, no decision across a border — with its reason; it is recorded
+    as an UrgentAction and reviewed. It supersedes any other placement: the current one ends
+    when it starts and a planned one is cancelled, each marked `superseded_by` it and named to
+    its reviewers, as is a move across a border. The address is sealed.
     """
     case = _load(case)
     _require_case_staff(actor, case)
@@ -348,6 +424,7 @@ def placement_record(
     # held_record, which is always allowed and raises the alerts that get them out.
     rules.never_detained(found, kind=kind, provider=provider)
     found.raise_if_any()
+    where = _placement_country(case=case, provider=provider, country=country)
     if together_with is not None:
         _check_together_with(together_with, kind=kind, provider=provider, starts=starts)
     household = together_with.household if together_with is not None else uuid.uuid4()
@@ -366,16 +443,24 @@ def placement_record(
             child_views_recorded(
                 found, case=case, decision=ViewsDecision.PLACEMENT_CHANGE, at=moment, since=current.starts_at
             )
+        if where != case.owning_agency.country:
+            rules.across_border_allowed(found, case=case, country=where, solution=solution, at=moment)
         found.raise_if_any()
-    _end_current_placements(actor=actor, case=case, starts=starts)
+    superseded: list[int] = []
+    if urgent:
+        superseded = _supersede_placements(actor=actor, case=case, starts=starts, reason=urgent_reason, moment=moment)
+    else:
+        _end_overlapping_placements(actor=actor, case=case, starts=starts)
     placement = Placement(
-        case=case, kind=kind, provider=provider, justification=justification.strip(), urgent=urgent,
+        case=case, kind=kind, provider=provider, country=where, justification=justification.strip(), urgent=urgent,
         urgent_reason=urgent_reason if urgent else "", household=household,
         separation_decision=separation_decision.strip(), starts_at=starts, recorded_by=actor, recorded_at=moment,
     )  # fmt: skip
     placement.address = _seal(case, Placement, "address", address)
-    placement.full_clean(exclude=["case", "provider", "recorded_by", "ended_by", "address"])
+    placement.full_clean(exclude=["case", "provider", "recorded_by", "ended_by", "superseded_by", "address"])
     placement.save()
+    if superseded:
+        Placement.objects.filter(pk__in=superseded).update(superseded_by=placement)
     if urgent:
         _urgent_action_create(actor=actor, case=case, kind=urgent_kind, reason=urgent_reason, taken_at=starts,
                               at=moment, placement=placement)  # fmt: skip
@@ -386,18 +471,49 @@ def placement_record(
 def placement_end(
     *, actor: User, placement: Placement, reason: str, ends_at: datetime | None = None, at: datetime | None = None
 ) -> Placement:
-    """End a placement (the child leaves it) with the reason why."""
+    """End a placement (the child leaves it) with the reason why.
+
+    A planned placement that has not started yet is cancelled instead, whatever `ends_at`
+    says: it never takes effect (it ends as it starts and records when it was cancelled), and
+    the placement that was to end when it started goes on as it would have without it."""
     locked = Placement.objects.select_for_update().get(pk=placement.pk)
-    _require_case_staff(actor, _load(locked.case))
+    case = _load(locked.case)
+    _require_case_staff(actor, case)
+    _lock(case)
     reason = _required(reason, "end_reason", _("Say why the placement ends."))
-    ends = ends_at or at or timezone.now()
-    if locked.ends_at is not None:
+    moment = at or timezone.now()
+    ends = ends_at or moment
+    if locked.cancelled_at is not None:
+        raise ValidationError(_("This placement was cancelled."))
+    if locked.ends_at is not None and locked.ends_at <= moment:
         raise ValidationError(_("This placement has already ended."))
-    if ends < locked.starts_at:
+    if locked.starts_at > moment:
+        _cancel_planned(actor=actor, planned=locked, reason=reason, moment=moment)
+    elif locked.ends_at is not None:
+        raise ValidationError(_("This placement already ends on %(date)s.") % {"date": f"{locked.ends_at:%Y-%m-%d}"})
+    elif ends < locked.starts_at:
         raise ValidationError({"ends_at": _("A placement cannot end before it starts.")})
-    Placement.objects.filter(pk=locked.pk).update(ends_at=ends, end_reason=reason, ended_by=actor)
+    else:
+        Placement.objects.filter(pk=locked.pk).update(ends_at=ends, end_reason=reason, ended_by=actor)
     locked.refresh_from_db()
     return locked
+
+
+def _cancel_planned(*, actor: User, planned: Placement, reason: str, moment: datetime) -> None:
+    before = (
+        Placement.objects.select_for_update()
+        .filter(case_id=planned.case_id, ends_at=planned.starts_at, end_reason=PLACEMENT_CHANGED, cancelled_at=None)
+        .exclude(pk=planned.pk)
+        .first()
+    )
+    Placement.objects.filter(pk=planned.pk).update(
+        ends_at=planned.starts_at, end_reason=reason, ended_by=actor, cancelled_at=moment
+    )
+    if before is not None:
+        # The child stays where they are: that placement takes the cancelled one's own end.
+        Placement.objects.filter(pk=before.pk).update(
+            ends_at=planned.ends_at, end_reason=planned.end_reason, ended_by=planned.ended_by
+        )
 
 
 @transaction.atomic

@@ -5,7 +5,9 @@ Superuser status and model permissions add nothing; every list and page is scope
 `case_visibility`, and a case outside it is a 404. Rule-bearing fields are read-only,
 details are saved through `case_details_update`, the team and caseworker through
 `case_assign` (supervisors of the owning agency), the child's facts and identity through
-`child_facts_update` and `child_identity_update`; new cases go through `case_register`,
+`child_facts_update` and `child_identity_update` (with the page's reason for a change of a
+fact that gates a rule; the history of those changes and the facts each decision relied on
+are read-only inlines); new cases go through `case_register`,
 workflow moves are admin actions that call `case_transition`, and anonymising a child is
 an action that calls `child_anonymise` once the case reference is typed. Nothing is deleted.
 """
@@ -32,7 +34,17 @@ from apps.accounts.selectors import membership_list_for_user
 from apps.audit.models import Channel
 from apps.audit.services import record_access_log
 from apps.cases import htcds, services
-from apps.cases.models import Case, CaseState, CaseTransition, Child, Document, PossibleDuplicateNotice
+from apps.cases.models import (
+    Case,
+    CaseState,
+    CaseTransition,
+    Child,
+    Document,
+    FactsReliance,
+    GatingFact,
+    GatingFactChange,
+    PossibleDuplicateNotice,
+)
 from apps.cases.selectors import agency_roles, case_visibility
 from apps.cases.workflow import transitions
 from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
@@ -202,6 +214,17 @@ class CaseAndChildForm(CaseDetailsForm):
 class CaseChangeForm(CaseAndChildForm):
     # The version the form was opened with: the service refuses the save if it moved on.
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
+    gating_fact_reason = forms.CharField(
+        label=gettext_lazy("Reason for changing a fact that gates a rule"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Needed when unaccompanied, separated, parents implicated or in conflict of interest, the date of "
+            "birth or its basis change; kept in the child's history. A change that lifts a protection is a "
+            "supervisor's."
+        ),
+    )
 
     # Set by CaseAdmin.get_form: the child's identity as it is now, None once anonymised.
     opened_identity: services.ChildIdentity | None = None
@@ -358,6 +381,53 @@ class CaseTransitionInline(_ReadOnlyInline):
         return super().get_queryset(request).select_related("actor")
 
 
+class GatingFactChangeInline(_ReadOnlyInline):
+    """Changes of the facts that gate a rule, made through this case: what, why, who approved."""
+
+    model = GatingFactChange
+    fk_name = "case"
+    verbose_name = gettext_lazy("change of a fact that gates a rule")
+    verbose_name_plural = gettext_lazy("history of the facts that gate a rule")
+    fields = ("at", "fact", "subject", "change", "rule", "lifts_protection", "approved_by", "actor", "reason")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GatingFactChange]:
+        return super().get_queryset(request).select_related("actor", "approved_by")
+
+    @admin.display(description=gettext_lazy("change"))
+    def change(self, obj: GatingFactChange) -> str:
+        if obj.fact == GatingFact.BIRTH_DATE:
+            # Sealed like the child's own date; the page shows the date as it is now.
+            return _("earlier date (older)") if obj.lifts_protection else _("later or no date (younger)")
+        return f"{_display(obj.before)} → {_display(obj.after)}"
+
+
+class FactsRelianceInline(_ReadOnlyInline):
+    """Which facts each decision on this case relied on, and the latest change before it."""
+
+    model = FactsReliance
+    verbose_name = gettext_lazy("facts a decision relied on")
+    verbose_name_plural = gettext_lazy("facts the decisions relied on")
+    fields = ("at", "decision_label", "relied_on", "last_change", "actor")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FactsReliance]:
+        return super().get_queryset(request).select_related("actor", "last_change")
+
+    @admin.display(description=gettext_lazy("facts relied on"))
+    def relied_on(self, obj: FactsReliance) -> str:
+        labels = {choice.value: str(choice.label) for choice in GatingFact}
+        return "; ".join(f"{labels.get(name, name)}: {_display(value)}" for name, value in sorted(obj.facts.items()))
+
+
+def _display(value: Any) -> str:
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    return _("none") if value in (None, "") else str(value)
+
+
 class DocumentInline(_ReadOnlyInline):
     # File names are sealed and contents are opened only through document_open: neither is shown here.
     model = Document
@@ -392,7 +462,7 @@ class CaseAdmin(ServiceRefusalsMixin):
     list_select_related = ("owning_agency", "team__agency", "assigned_caseworker")
     search_fields = ("reference",)
     show_full_result_count = False
-    inlines = (CaseTransitionInline, DocumentInline)
+    inlines = (CaseTransitionInline, GatingFactChangeInline, FactsRelianceInline, DocumentInline)
     transition_template = "admin/cases/case/transition_confirmation.html"
 
     anonymise_template = "admin/cases/case/anonymise_confirmation.html"
@@ -476,6 +546,7 @@ class CaseAdmin(ServiceRefusalsMixin):
                     ("stateless", "languages"),
                     ("unaccompanied", "separated"),
                     ("parents_implicated", "parents_conflict_of_interest"),
+                    "gating_fact_reason",
                 )
             },
         ),
@@ -555,6 +626,7 @@ class CaseAdmin(ServiceRefusalsMixin):
         case: Case | None = super().get_object(request, object_id, from_field)
         if case is None:
             raise _OutOfScope(object_id)
+        setattr(case, "_admin_reader", _actor(request))  # noqa: B010 - whose read opening the sealed values is
         return case
 
     def _denied(self, request: HttpRequest, denied: _OutOfScope) -> Http404:
@@ -628,8 +700,8 @@ class CaseAdmin(ServiceRefusalsMixin):
         form_url: str = "",
         obj: Case | None = None,
     ) -> HttpResponse:
-        if obj is not None and obj.pk is not None:
-            # The page shows the child's sealed values: a read of their record.
+        if obj is not None and obj.pk is not None and self._opened(obj).identity is None:
+            # Anonymised: nothing sealed was opened (and logged), but the record was still read.
             record_access_log(actor=request.user, case=obj, action="view", channel=Channel.ADMIN, allowed=True)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -661,11 +733,14 @@ class CaseAdmin(ServiceRefusalsMixin):
                 caseworker=data["assigned_caseworker"],
             ).version
         obj.version = version
+        reason = data.get("gating_fact_reason", "")
         child_facts = {name: value for name, value in form.child_facts().items() if name in changed}
         if child_facts:
-            services.child_facts_update(actor=actor, case=obj, facts=child_facts)
+            services.child_facts_update(actor=actor, case=obj, facts=child_facts, reason=reason)
         if form.opened_identity is not None and changed & set(IDENTITY_FIELDS):
-            services.child_identity_update(actor=actor, case=obj, identity=form.identity(based_on=form.opened_identity))
+            services.child_identity_update(
+                actor=actor, case=obj, identity=form.identity(based_on=form.opened_identity), reason=reason
+            )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Nothing besides the services writes: the inlines are read-only."""
@@ -680,12 +755,13 @@ class CaseAdmin(ServiceRefusalsMixin):
         # A case being registered has no history or documents yet.
         return [] if obj is None else super().get_inline_instances(request, obj)
 
-    # Sealed values, opened once per page
+    # Sealed values, opened once per page: one logged read ("view") by the user who loaded the case.
     def _opened(self, obj: Case) -> _Opened:
         opened: _Opened | None = getattr(obj, "_admin_opened", None)
         if opened is None:
             try:
-                opened = _Opened(identity=services.child_identity(obj.child), sealed=services.case_sealed_values(obj))
+                record = services.case_record_open(actor=obj._admin_reader, case=obj, channel=Channel.ADMIN)  # type: ignore[attr-defined]
+                opened = _Opened(identity=record.identity, sealed=record.sealed)
             except KeyUnavailable:
                 opened = _Opened(identity=None)
             setattr(obj, "_admin_opened", opened)  # noqa: B010 - cached on this instance only

@@ -322,6 +322,9 @@ class CaseTransition(models.Model):
     reason = models.TextField(blank=True)
     # A supervisor's recorded reason for moving although a waivable criterion was unmet.
     waiver_reason = models.TextField(blank=True)
+    # The writing transaction, set by the database (migration 0004): a case's state may
+    # change only in a transaction that also writes the matching transition row.
+    xact = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -416,3 +419,115 @@ class ChildNameTrigrams(models.Model):
 
     def __str__(self) -> str:
         return f"trigram hashes of {self.child_id}"
+
+
+class GatingFact(models.TextChoices):
+    """The facts that decide whether a rule protects the child (DOMAIN: "facts that gate a rule")."""
+
+    UNACCOMPANIED = "unaccompanied", _("unaccompanied")
+    SEPARATED = "separated", _("separated")
+    PARENTS_IMPLICATED = "parents_implicated", _("parents implicated in the trafficking")
+    PARENTS_CONFLICT_OF_INTEREST = "parents_conflict_of_interest", _("parents in conflict of interest")
+    BIRTH_DATE = "birth_date", _("date of birth")
+    BIRTH_DATE_BASIS = "birth_date_basis", _("basis of the date of birth")
+    IDENTITY_DOCUMENT_FLAG = "identity_document_flag", _("identity document flagged as possibly false")
+    IDENTITY_DOCUMENT_DISPUTE = "identity_document_dispute", _("identity document disputed by the person")
+    PROTECTION_CLAIM = "protection_claim", _("protection claim")
+    NON_REFOULEMENT_FINDING = "non_refoulement_finding", _("finding of a real risk of serious harm on return")
+
+
+class GatingFactChange(models.Model):
+    """One change of a fact that gates a rule: before, after, why, by whom. Append-only.
+
+    A change that lifts a protection names the supervisor who made it (the database holds
+    it); a birth date is kept sealed, like the child's own.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="gating_fact_changes")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="gating_fact_changes")
+    fact = models.CharField(_("fact"), max_length=40, choices=GatingFact.choices)
+    # What the change is about when the fact is not the child's own field ("identity document 12").
+    subject = models.CharField(_("about"), max_length=100, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    before_sealed = Sealed(_("before (sealed)"))
+    after_sealed = Sealed(_("after (sealed)"))
+    rule = models.CharField(_("rule it gates"), max_length=48)
+    lifts_protection = models.BooleanField(_("lifts a protection"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supervisor who approved"),
+    )
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"))
+    # The writing transaction, set by the database (migration 0004): how the child's row
+    # proves at commit that each change of a gating column came with its history row.
+    xact = models.BigIntegerField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("change of a gating fact")
+        verbose_name_plural = _("changes of gating facts")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(reason__regex=r"\S"), name="cases_gatingfact_reason"),
+            models.CheckConstraint(
+                condition=models.Q(lifts_protection=False) | models.Q(approved_by__isnull=False),
+                name="cases_gatingfact_lift_approved",
+            ),
+            # Unticking a protective yes/no fact always lifts a protection: no row may say otherwise.
+            models.CheckConstraint(
+                condition=~models.Q(
+                    fact__in=["unaccompanied", "separated", "parents_implicated", "parents_conflict_of_interest"],
+                    before=True,
+                    after=False,
+                    lifts_protection=False,
+                ),
+                name="cases_gatingfact_untick_lifts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_fact_display()} ({self.child_id}, {self.at:%Y-%m-%d})"
+
+
+class FactsReliance(models.Model):
+    """Which gating facts a decision relied on: the facts then, and the latest change before it.
+
+    A decision of another app is named by app label, model and primary key, so that no app
+    needs a migration to be linked. Append-only.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="facts_reliances")
+    decision_app = models.CharField(_("app"), max_length=64)
+    decision_model = models.CharField(_("model"), max_length=64)
+    decision_pk = models.CharField(_("decision"), max_length=64)
+    decision_label = models.CharField(_("decision"), max_length=200)
+    facts = models.JSONField(_("facts relied on"))
+    last_change = models.ForeignKey(
+        GatingFactChange,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reliances",
+        verbose_name=_("latest change of a gating fact before it"),
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("facts a decision relied on")
+        verbose_name_plural = _("facts decisions relied on")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision_app", "decision_model", "decision_pk"], name="cases_reliance_once_per_decision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_label} relied on facts of {self.at:%Y-%m-%d}"

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,12 +20,24 @@ from apps.accounts.models import Agency, Role, Team, User
 from apps.audit.services import record_access_log
 from apps.cases import search, vault
 from apps.cases.guards import Move, check_move
-from apps.cases.models import Case, CaseTransition, Child, ChildKey, Document, PossibleDuplicateNotice
+from apps.cases.models import (
+    Case,
+    CaseTransition,
+    Child,
+    ChildKey,
+    Document,
+    FactsReliance,
+    GatingFact,
+    GatingFactChange,
+    PossibleDuplicateNotice,
+)
+from apps.cases.rules import CHILD_GATING_FIELDS, change_lifts_protection, fact_rule
 from apps.cases.selectors import agency_roles, case_list, case_may_act
 from apps.cases.workflow import transitions
 from apps.core import crypto
 from apps.core.errors import StaleRecord, TransitionNotAllowed
 from apps.core.references import next_case_reference
+from apps.core.rules import Violations
 
 CHILD_FACTS = {
     "sex", "birth_date_basis", "nationalities", "stateless", "languages", "country_of_origin",
@@ -84,8 +96,20 @@ def _seal_identity(child: Child, key: bytes, identity: ChildIdentity) -> None:
         setattr(child, column, vault.seal(child, key, Child, column, getattr(identity, column)))
 
 
-def child_identity(child: Child) -> ChildIdentity:
-    """Open a child's sealed values. Callers got the child through a scoped selector."""
+def child_identity(child: Child, *, actor: User, channel: str, case: Case | None = None) -> ChildIdentity:
+    """Open a child's sealed identity for a person: a read, logged (who, which case, channel).
+
+    Callers got the child through a scoped selector; `case` is the case it was reached
+    through (the child's first case when not given). There is no unlogged way to open a
+    child's identity for a person.
+    """
+    identity = _open_identity(child)
+    through = case if case is not None else child.cases.order_by("pk").first()
+    record_access_log(actor=actor, case=through, action="identity", channel=channel, allowed=True)
+    return identity
+
+
+def _open_identity(child: Child) -> ChildIdentity:
     key = vault.data_key(child)
 
     def opened(column: str) -> Any:
@@ -102,7 +126,30 @@ def child_identity(child: Child) -> ChildIdentity:
     )
 
 
-def case_sealed_values(case: Case) -> dict[str, str]:
+def case_sealed_values(case: Case, *, actor: User, channel: str) -> dict[str, str]:
+    """Open the case's sealed notes for a person: a read, logged."""
+    values = _open_case_sealed(case)
+    record_access_log(actor=actor, case=case, action="case_notes", channel=channel, allowed=True)
+    return values
+
+
+@dataclass(frozen=True)
+class OpenedCase:
+    identity: ChildIdentity
+    sealed: dict[str, str]
+
+
+def case_record_open(*, actor: User, case: Case, channel: str, action: str = "view") -> OpenedCase:
+    """The child's identity and the case's sealed notes for one page: one logged read.
+
+    KeyUnavailable once the child is anonymised (nothing is logged then: nothing was read).
+    """
+    opened = OpenedCase(identity=_open_identity(case.child), sealed=_open_case_sealed(case))
+    record_access_log(actor=actor, case=case, action=action, channel=channel, allowed=True)
+    return opened
+
+
+def _open_case_sealed(case: Case) -> dict[str, str]:
     key = vault.data_key(case.child)
     return {c: vault.open_sealed(case.child, key, Case, c, getattr(case, c)) or "" for c in sorted(CASE_SEALED)}
 
@@ -154,11 +201,12 @@ def case_register(
 
     child = Child(**child_facts)
     child.full_clean()
-    child.save()
-    vault.data_key_create(child)
-    key = vault.data_key(child)
+    # Sealed before the first write (values are bound to the child's public id, known
+    # already): the row is inserted once, so no later change of a gating column is made.
+    key = vault.data_key_new()
     _seal_identity(child, key, identity)
     child.save()
+    vault.data_key_create(child, key)
     birth_year = identity.birth_date.year if identity.birth_date else None
     search.child_index(child=child, names=identity.all_names, birth_year=birth_year)
 
@@ -310,17 +358,173 @@ def case_assign(*, actor: User, case: Case, expected_version: int, team: Team | 
     return _write_if_current(current, expected_version, team=team, assigned_caseworker=caseworker)
 
 
+# --- Facts that gate a rule -----------------------------------------------------------------
+def gating_facts_now(child: Child) -> dict[str, Any]:
+    """The child's own plain gating facts as they stand (what a decision relies on)."""
+    return {name: getattr(child, name) for name in CHILD_GATING_FIELDS}
+
+
+def gating_fact_change_check(
+    found: Violations, *, actor: User, case: Case, fact: str, before: Any, after: Any, reason: str
+) -> bool:
+    """Add to `found` what refuses this change of a gating fact; returns whether it lifts a protection.
+
+    A change needs a reason (`<RULE>.FACT_CHANGE_NO_REASON`); one that lifts a protection
+    needs a supervisor of the case's agency (`<RULE>.FACT_CHANGE_NEEDS_SUPERVISOR`), where
+    <RULE> is the rule the fact gates (GUARDIAN_REQUIRED, PRESUMED_MINOR,
+    RETURN_BLOCKED_PROTECTION_CLAIM). An unchanged value is no change.
+    """
+    if before == after:
+        return False
+    rule, label = fact_rule(fact), GatingFact(fact).label
+    lifts = change_lifts_protection(fact, before, after)
+    found.check(bool(reason.strip()), f"{rule}.FACT_CHANGE_NO_REASON", fact=label)
+    if lifts:
+        is_supervisor = Role.SUPERVISOR in agency_roles(actor=actor, agency_id=case.owning_agency_id)
+        found.check(is_supervisor, f"{rule}.FACT_CHANGE_NEEDS_SUPERVISOR", fact=label)
+    return lifts
+
+
+def _gating_fact_write(
+    *, actor: User, case: Case, fact: str, before: Any, after: Any, reason: str, lifts: bool, subject: str,
+    at: datetime,
+) -> GatingFactChange:  # fmt: skip
+    record = GatingFactChange(
+        child_id=case.child_id, case=case, fact=fact, subject=subject[:100], rule=fact_rule(fact),
+        lifts_protection=lifts, approved_by=actor if lifts else None, reason=reason.strip(), actor=actor, at=at,
+    )  # fmt: skip
+    if fact == GatingFact.BIRTH_DATE:
+        # A birth date identifies: kept sealed with the child's key, like the child's own.
+        child = case.child
+        key = vault.data_key(child)
+        record.before_sealed = vault.seal(child, key, GatingFactChange, "before_sealed", _iso_or_none(before))
+        record.after_sealed = vault.seal(child, key, GatingFactChange, "after_sealed", _iso_or_none(after))
+    else:
+        record.before, record.after = before, after
+    record.save()
+    return record
+
+
+def _iso_or_none(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 @transaction.atomic
-def child_facts_update(*, actor: User, case: Case, facts: Mapping[str, Any]) -> Child:
-    """Change the child's plain facts (sex, nationalities, unaccompanied, ...)."""
+def gating_fact_change_record(
+    *,
+    actor: User,
+    case: Case,
+    fact: str,
+    before: Any,
+    after: Any,
+    reason: str,
+    subject: str = "",
+    at: datetime | None = None,
+) -> GatingFactChange | None:
+    """Check and record one change of a fact that gates a rule; None if nothing changes.
+
+    For the apps that hold such facts (identity documents' flags in apps.age, protection
+    claims and non-refoulement findings in apps.rights): call it in the same transaction as
+    the change. Refuses with every violation at once (see `gating_fact_change_check`);
+    writes the append-only history row, which names the supervisor for a lifting change.
+    """
+    found = Violations()
+    lifts = gating_fact_change_check(
+        found, actor=actor, case=case, fact=fact, before=before, after=after, reason=reason
+    )
+    found.raise_if_any()
+    if before == after:
+        return None
+    return _gating_fact_write(
+        actor=actor, case=case, fact=fact, before=before, after=after, reason=reason, lifts=lifts,
+        subject=subject, at=at or timezone.now(),
+    )  # fmt: skip
+
+
+def gating_fact_changes(*, child: Child) -> list[GatingFactChange]:
+    """The history of the child's gating facts, oldest first (callers reached the child through a scoped selector)."""
+    return list(GatingFactChange.objects.filter(child=child).select_related("actor", "approved_by", "case"))
+
+
+@transaction.atomic
+def facts_reliance_record(
+    *, actor: User, case: Case, decision: models.Model, at: datetime | None = None
+) -> FactsReliance:
+    """Record which gating facts `decision` relied on: the child's facts now and the latest change.
+
+    Deciding services call it in the decision's transaction (a BID, a durable solution, an
+    age assessment opened, a step taken without a guardian). A decision keeps its first
+    record: what it relied on when it was taken.
+    """
+    meta = decision._meta
+    child = Child.objects.get(pk=case.child_id)
+    reliance, _created = FactsReliance.objects.get_or_create(
+        decision_app=meta.app_label,
+        decision_model=meta.model_name,
+        decision_pk=str(decision.pk),
+        defaults={
+            "case": case,
+            "decision_label": f"{meta.verbose_name} {decision.pk}"[:200],
+            "facts": gating_facts_now(child),
+            "last_change": GatingFactChange.objects.filter(child=child).order_by("-pk").first(),
+            "actor": actor,
+            "at": at or timezone.now(),
+        },
+    )
+    return reliance
+
+
+def facts_reliance_for(decision: models.Model) -> FactsReliance | None:
+    """What a decision relied on, if recorded."""
+    meta = decision._meta
+    return (
+        FactsReliance.objects.filter(
+            decision_app=meta.app_label, decision_model=meta.model_name, decision_pk=str(decision.pk)
+        )
+        .select_related("last_change")
+        .first()
+    )
+
+
+@transaction.atomic
+def child_facts_update(
+    *, actor: User, case: Case, facts: Mapping[str, Any], reason: str = "", at: datetime | None = None
+) -> Child:
+    """Change the child's plain facts (sex, nationalities, unaccompanied, ...).
+
+    A fact that gates a rule (unaccompanied, separated, parents implicated or in conflict,
+    the birth date's basis) changes only with `reason`, and a change that lifts a
+    protection only by a supervisor: refused otherwise with every violation at once, and
+    each change is kept in the child's gating-fact history (the database refuses the
+    change at commit without it).
+    """
     _unknown(facts, CHILD_FACTS, "child")
     if not case_may_act(actor=actor, case=case):
         raise Http404
     child = Child.objects.select_for_update().get(pk=case.child_id)
+    moment = at or timezone.now()
+    changes = {
+        name: (getattr(child, name), facts[name])
+        for name in CHILD_GATING_FIELDS
+        if name in facts and facts[name] != getattr(child, name)
+    }
+    found = Violations()
+    lifts = {
+        name: gating_fact_change_check(
+            found, actor=actor, case=case, fact=name, before=before, after=after, reason=reason
+        )
+        for name, (before, after) in changes.items()
+    }
+    found.raise_if_any()
     for name, value in facts.items():
         setattr(child, name, value)
     child.full_clean(exclude=vault.sealed_columns(Child))
     child.save(update_fields=list(facts))
+    for name, (before, after) in changes.items():
+        _gating_fact_write(
+            actor=actor, case=case, fact=name, before=before, after=after, reason=reason, lifts=lifts[name],
+            subject="", at=moment,
+        )  # fmt: skip
     return child
 
 
@@ -335,15 +539,40 @@ def duplicate_notice_resolve(*, actor: User, notice: PossibleDuplicateNotice, at
 
 
 @transaction.atomic
-def child_identity_update(*, actor: User, case: Case, identity: ChildIdentity) -> Child:
-    """Replace the child's sealed identity (and its search hashes)."""
+def child_identity_update(
+    *, actor: User, case: Case, identity: ChildIdentity, reason: str = "", at: datetime | None = None
+) -> Child:
+    """Replace the child's sealed identity (and its search hashes).
+
+    The birth date gates the presumption of minority: changing it needs `reason`, and
+    making the person older (an earlier date, or a first date where none was known) a
+    supervisor; the change is kept, sealed, in the gating-fact history.
+    """
     if not case_may_act(actor=actor, case=case):
         raise Http404
     _require_a_name(identity)
     child = Child.objects.select_for_update().get(pk=case.child_id)
     if child.anonymised_at is not None:
         raise ValidationError(_("This child was anonymised; their identity can no longer be recorded."))
-    _seal_identity(child, vault.data_key(child), identity)
+    key = vault.data_key(child)
+    # Opened to compare, inside the actor's own write; never shown to anyone.
+    recorded = vault.open_sealed(child, key, Child, "birth_date", child.birth_date)
+    before = date.fromisoformat(recorded) if recorded else None
+    found = Violations()
+    lifts = gating_fact_change_check(
+        found, actor=actor, case=case, fact=GatingFact.BIRTH_DATE, before=before, after=identity.birth_date,
+        reason=reason,
+    )  # fmt: skip
+    found.raise_if_any()
+    sealed_birth_date = child.birth_date
+    _seal_identity(child, key, identity)
+    if before == identity.birth_date:
+        child.birth_date = sealed_birth_date  # unchanged: the same ciphertext, no history row needed
+    else:
+        _gating_fact_write(
+            actor=actor, case=case, fact=GatingFact.BIRTH_DATE, before=before, after=identity.birth_date,
+            reason=reason, lifts=lifts, subject="", at=at or timezone.now(),
+        )  # fmt: skip
     child.save(update_fields=["names", "aliases", "birth_date", "gender_identity", "contacts", "address",
                               "disabilities", "family_situation"])  # fmt: skip
     search.child_index(

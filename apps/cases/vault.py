@@ -17,8 +17,13 @@ def _context(child: Child, model: type[models.Model] | models.Model, column: str
     return f"{model._meta.db_table}.{column}:{child.public_id}".encode()
 
 
-def data_key_create(child: Child) -> ChildKey:
-    key_id, wrapped = crypto.wrap(crypto.new_data_key(), owner=child.public_id.bytes)
+def data_key_new() -> bytes:
+    """A fresh data key: values can be sealed with it before the child's row exists."""
+    return crypto.new_data_key()
+
+
+def data_key_create(child: Child, key: bytes | None = None) -> ChildKey:
+    key_id, wrapped = crypto.wrap(key or crypto.new_data_key(), owner=child.public_id.bytes)
     return ChildKey.objects.create(child=child, master_key_id=key_id, wrapped=wrapped)
 
 

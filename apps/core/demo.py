@@ -18,6 +18,7 @@ class DemoWorld:
 def seed_demo_world() -> DemoWorld:
     """Create what is missing of the demo world; a second run changes nothing."""
     from apps.age.demo import seed_age
+    from apps.alerts.services import alerts_resolve
     from apps.bestinterests.demo import seed_bestinterests
     from apps.care.demo import seed_care
     from apps.cases.demo import seed_cases
@@ -45,4 +46,5 @@ def seed_demo_world() -> DemoWorld:
     world.summaries.append(seed_bestinterests().describe())  # after family and voice: it cites them
     world.summaries.append(seed_safety().describe())  # after care and age: it moves risk levels and versions
     world.summaries.append(seed_solutions().describe())  # last: it takes cases through the gates to their targets
+    alerts_resolve()  # the alerts of the cases it closed, and of conditions that ended on the way
     return world

@@ -39,7 +39,13 @@ CATALOGUE: dict[str, Rule] = _rules(
     ("GUARDIAN_NOT_ELIGIBLE.RECORD_CHECK_EXPIRED", _("The guardian's criminal-record check is missing or out of date.")),
     ("GUARDIAN_NOT_ELIGIBLE.CASELOAD_FULL",
      _("The guardian already has %(wards)s wards (limit %(cap)s); a supervisor may exceed it with a reason.")),
+    ("GUARDIAN_NOT_ELIGIBLE.ALREADY_APPOINTED",
+     _("This child already has a %(kind)s: hand over to the new one, or record why both act at once.")),
     ("GUARDIAN_HANDOVER_GAP", _("The new guardian's appointment must start no later than the old one ends.")),
+    ("GUARDIAN_REQUIRED.FACT_CHANGE_NO_REASON",
+     _("Record why %(fact)s changes: it decides whether the child needs a guardian.")),
+    ("GUARDIAN_REQUIRED.FACT_CHANGE_NEEDS_SUPERVISOR",
+     _("Changing %(fact)s this way lifts the need for a guardian: only a supervisor may, with a reason.")),
     ("GUARDIAN_OPINION_REQUIRED", _("The guardian's opinion must be recorded before %(action)s.")),
     # R2 — presumption of minority
     ("PRESUMED_MINOR", _("This person is presumed to be a child until their age is settled; %(action)s is refused.")),
@@ -68,6 +74,13 @@ CATALOGUE: dict[str, Rule] = _rules(
     ("PRESUMED_MINOR.APPEAL_PENDING", _("An appeal against the age-assessment conclusion is pending.")),
     ("PRESUMED_MINOR.EXTERNAL_DECISION",
      _("The decision of %(authority)s is external and challengeable: it never ends the presumption by itself.")),
+    ("PRESUMED_MINOR.DOCUMENT_DISPUTED_BY_CLAIM",
+     _("The child's own claim gives a later birth date than the %(document)s: the document is disputed and ends "
+       "nothing until the child accepts it or an approved assessment settles the age.")),
+    ("PRESUMED_MINOR.FACT_CHANGE_NO_REASON",
+     _("Record why %(fact)s changes: it decides whether the person is presumed a child.")),
+    ("PRESUMED_MINOR.FACT_CHANGE_NEEDS_SUPERVISOR",
+     _("Changing %(fact)s this way could end the presumption of minority: only a supervisor may, with a reason.")),
     # R3 — never detained, never punished
     ("NEVER_DETAIN", _("A child is never placed in detention; record a held event instead.")),
     ("NON_PUNISHMENT", _("The child faces charges for acts that may result from being trafficked.")),
@@ -80,6 +93,9 @@ CATALOGUE: dict[str, Rule] = _rules(
     ("RETURN_REQUIRES_BID", _("An approved best-interests determination must recommend this move.")),
     ("RETURN_REQUIRES_BID.NOT_APPROVED", _("The best-interests determination is not approved yet.")),
     ("RETURN_REQUIRES_BID.DOES_NOT_RECOMMEND", _("The best-interests determination does not recommend this move.")),
+    ("RETURN_REQUIRES_BID.NO_DECIDED_SOLUTION",
+     _("A move across a border to %(country)s (a placement, a transfer or a handover there) needs a decided "
+       "durable solution for that country.")),
     ("RETURN_REQUIRES_RISK_ASSESSMENT", _("A completed risk and security assessment must find the move safe.")),
     ("RETURN_REQUIRES_RISK_ASSESSMENT.EXPIRED", _("The risk and security assessment is older than %(days)s days.")),
     ("RETURN_REQUIRES_RISK_ASSESSMENT.NOT_SAFE", _("The risk and security assessment does not find the move safe.")),
@@ -102,6 +118,10 @@ CATALOGUE: dict[str, Rule] = _rules(
     ("RETURN_BLOCKED_PROTECTION_CLAIM.ASYLUM_PENDING", _("An asylum or international-protection claim is pending.")),
     ("RETURN_BLOCKED_PROTECTION_CLAIM.REFUGEE_STATUS", _("The child has refugee status.")),
     ("RETURN_BLOCKED_PROTECTION_CLAIM.RISK_OF_SERIOUS_HARM", _("A real risk of serious harm on return was found.")),
+    ("RETURN_BLOCKED_PROTECTION_CLAIM.FACT_CHANGE_NO_REASON",
+     _("Record why the %(fact)s changes: it decides whether a return is blocked.")),
+    ("RETURN_BLOCKED_PROTECTION_CLAIM.FACT_CHANGE_NEEDS_SUPERVISOR",
+     _("Changing the %(fact)s this way lifts the block on return: only a supervisor may, with a reason.")),
     ("RELEASE_REQUIRES_VERIFICATION", _("A release to an adult needs their verification first.")),
     ("RELEASE_REQUIRES_VERIFICATION.IDENTITY", _("Verify the adult's identity.")),
     ("RELEASE_REQUIRES_VERIFICATION.RELATIONSHIP", _("Verify the adult's relationship to the child.")),
@@ -181,10 +201,21 @@ CATALOGUE: dict[str, Rule] = _rules(
     ("CLOSURE_CRITERIA_UNMET.AFTERCARE_FIRST",
      _("The young person has come of age with the case open: move it to aftercare rather than closing it, or a "
        "supervisor records why it closes.")),
+    # "Who is who": nobody grants themselves a role that reaches case data; a second person of
+    # the agency approves every such grant (no code in the guide; Haven names it).
+    ("ROLE_APPROVAL_REQUIRED", _("A role that reaches case data needs a second person of the agency to approve it.")),
+    ("ROLE_APPROVAL_REQUIRED.SELF", _("Nobody approves, or asks for, a role that reaches case data for themselves.")),
+    ("ROLE_APPROVAL_REQUIRED.NOT_AN_APPROVER",
+     _("Only a supervisor or another administrator of %(agency)s, or a supervisor of the partner agency it names "
+       "as approver, approves this role.")),
+    ("ROLE_APPROVAL_REQUIRED.NOT_PENDING", _("This role is not awaiting approval.")),
+    ("ROLE_APPROVAL_REQUIRED.OPERATOR",
+     _("An operator creates agencies and their first administrator only; the role of %(role)s is granted by the "
+       "agency itself.")),
 )  # fmt: skip
 
 # Codes of Haven's own for rules the guide states without a code.
-HAVEN_CODES = frozenset({"CLOSURE_CRITERIA_UNMET"})
+HAVEN_CODES = frozenset({"CLOSURE_CRITERIA_UNMET", "ROLE_APPROVAL_REQUIRED"})
 
 
 class _Facts(dict[str, Any]):

@@ -6,12 +6,17 @@ record outside it a 404; records added through the services, never edited in pla
 deleted; what follows a record (verifying, results, closing, withdrawing) is an action that
 calls its service. Refusals — SHARING_NOT_ALLOWED.COUNTRY_OF_ORIGIN among them — are shown
 on the form with their code. A relative's page lists what a release to them still lacks.
+
+The guardian's consent to tracing is a record, never a box on the request: a caseworker enters
+one here only by quoting the guardian's signed record (the guardian, its date, its reference),
+and the tracing request names that record.
 """
 
 from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -33,6 +38,7 @@ from apps.family.models import (
     Relative,
     RiskSecurityAssessment,
     TracingChannel,
+    TracingConsent,
     TracingNotDone,
     TracingNotDoneReason,
     TracingRequest,
@@ -182,10 +188,14 @@ class TracingRequestAddForm(ServiceForm):
         gettext_lazy("The child's views on tracing"),
         help_text=gettext_lazy("Required before contacting the authorities of the child's country of origin."),
     )
-    guardian_consent = forms.BooleanField(
-        label=gettext_lazy("The child's guardian consents"),
+    guardian_consent = forms.ModelChoiceField(
+        label=gettext_lazy("The guardian's consent"),
+        queryset=TracingConsent.objects.none(),
         required=False,
-        help_text=gettext_lazy("The active guardian is named on the request."),
+        help_text=gettext_lazy(
+            "The guardian's own record, or a signed record quoted under “Guardian's consents to tracing”. "
+            "It counts for its country, while that guardian is still the child's guardian."
+        ),
     )
     sent_at = _when(gettext_lazy("Sent"))
 
@@ -197,6 +207,8 @@ class TracingRequestAddForm(ServiceForm):
         super().__init__(*args, **kwargs)
         if self.actor is not None:
             cast("forms.ModelChoiceField[Relative]", self.fields["relative"]).queryset = _relatives_for(self.actor)
+            consents = selectors.tracing_consent_list(actor=self.actor).filter(case__in=_cases_for(self.actor))
+            cast("forms.ModelChoiceField[TracingConsent]", self.fields["guardian_consent"]).queryset = consents
 
     def arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -210,6 +222,48 @@ class TracingRequestAddForm(ServiceForm):
             "child_views": data["child_views_text"],
             "guardian_consent": data["guardian_consent"],
             "sent_at": data["sent_at"],
+        }
+
+
+class GuardianChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class TracingConsentAddForm(ServiceForm):
+    """A caseworker quotes the guardian's signed consent: who signed, when, its reference."""
+
+    country = forms.CharField(
+        label=gettext_lazy("Tracing in (country)"), max_length=2, help_text=gettext_lazy("ISO 3166 code.")
+    )
+    guardian = GuardianChoice(
+        label=gettext_lazy("Guardian who signed"),
+        queryset=User.objects.none(),
+        help_text=gettext_lazy("The child's active guardian."),
+    )
+    document_date = forms.DateField(label=gettext_lazy("Signed on"), widget=widgets.AdminDateWidget)
+    document_reference = forms.CharField(label=gettext_lazy("Reference of the signed record"), max_length=100)
+    words_text = _sealed_text(gettext_lazy("The guardian's words"))
+
+    class Meta:
+        model = TracingConsent
+        fields = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.actor is not None:
+            guardians = User.objects.filter(appointments__case__in=_cases_for(self.actor)).distinct().order_by("pk")
+            cast("forms.ModelChoiceField[User]", self.fields["guardian"]).queryset = guardians
+
+    def arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "case": data["case"],
+            "country": data["country"],
+            "guardian": data["guardian"],
+            "document_date": data["document_date"],
+            "document_reference": data["document_reference"],
+            "words": data["words_text"],
         }
 
 
@@ -438,7 +492,7 @@ class TracingRequestAdmin(CareAdmin):
     )
     fields = (
         "case", "via", "counterpart", "country", "relative", "opened_sought", "opened_child_views",
-        "guardian_consent_by", "status", "sent_at", "sent_by", "opened_results", "result_at", "result_recorded_by",
+        "guardian_consent", "guardian_consent_by", "status", "sent_at", "sent_by", "opened_results", "result_at", "result_recorded_by",
         "closed_at", "close_reason", "closed_by",
     )  # fmt: skip
     readonly_fields = fields
@@ -487,6 +541,38 @@ class TracingRequestAdmin(CareAdmin):
 
         return self.confirm_then(request, queryset, action="close_request", title=_("Close the request"),
                                  form_class=ReasonForm, apply=close)  # fmt: skip
+
+
+@admin.register(TracingConsent)
+class TracingConsentAdmin(CareAdmin):
+    add_form = TracingConsentAddForm
+    record = services.tracing_consent_record
+    sealed = ("words",)
+    list_display = ("case", "country", "guardian", "document_date", "document_reference", "recorded_by",
+                    "recorded_at")  # fmt: skip
+    list_select_related = ("case", "guardian", "recorded_by")
+    search_fields = ("case__reference", "document_reference")
+    add_fieldsets = (
+        (
+            None,
+            {
+                "fields": ("case", "country", "guardian", "document_date", "document_reference", "words_text"),
+                "description": gettext_lazy(
+                    "Quote the consent the guardian signed; the guardian records their own consent themself."
+                ),
+            },
+        ),
+    )
+    fields = ("case", "country", "guardian", "appointment", "opened_words", "document_date", "document_reference",
+              "recorded_by", "recorded_at")  # fmt: skip
+    readonly_fields = fields
+
+    def scope(self, actor: User) -> QuerySet[TracingConsent]:
+        return selectors.tracing_consent_list(actor=actor)
+
+    @admin.display(description=gettext_lazy("the guardian's words"))
+    def opened_words(self, obj: TracingConsent) -> str:
+        return self.opened(obj, "words")
 
 
 @admin.register(TracingNotDone)

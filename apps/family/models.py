@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Agency
 from apps.cases.models import Case, Sealed
+from apps.guardianship.models import GuardianAppointment
 
 
 def _iso_country(field: str, name: str, *, blank: bool = False) -> models.CheckConstraint:
@@ -281,6 +282,56 @@ class TracingStatus(models.TextChoices):
 WITH_RESULTS = [TracingStatus.FOUND, TracingStatus.NOT_FOUND]
 
 
+class TracingConsent(models.Model):
+    """The guardian's consent to tracing the child's family through the authorities of a
+    country — the child's country of origin (R8: "otherwise only with ... the guardian's consent").
+
+    The guardian's word, never a box someone else ticks: recorded by the guardian themself, or
+    entered by a caseworker quoting a signed record of the guardian, which names that guardian,
+    the document's date and its reference (the database holds this). It speaks for the
+    appointment it was given under: once that guardian is handed over or ended, it counts for
+    nothing more.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tracing_consents")
+    appointment = models.ForeignKey(
+        GuardianAppointment, on_delete=models.PROTECT, related_name="+", verbose_name=_("appointment")
+    )
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("guardian")
+    )
+    country = models.CharField(_("tracing in (country)"), max_length=2, help_text=_("ISO 3166 code."))
+    words = Sealed(_("the guardian's words"))
+    document_date = models.DateField(_("signed on"), null=True, blank=True)
+    document_reference = models.CharField(_("reference of the signed record"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("guardian's consent to tracing")
+        verbose_name_plural = _("guardian's consents to tracing")
+        ordering = ["-recorded_at"]
+        constraints = [
+            _iso_country("country", "family_consent_country_iso"),
+            # The guardian's own record, or a quote of a signed one with its date and reference.
+            models.CheckConstraint(
+                condition=models.Q(recorded_by=models.F("guardian"))
+                | (models.Q(document_date__isnull=False) & ~models.Q(document_reference="")),
+                name="family_consent_own_or_quoted",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "country"])]
+
+    def __str__(self) -> str:
+        return f"{self.country}, {self.recorded_at:%Y-%m-%d} ({self.case})"
+
+    @property
+    def quoted(self) -> bool:
+        return self.recorded_by_id != self.guardian_id
+
+
 class TracingRequest(models.Model):
     """A request to trace the child's family, through a channel, in a country (R7, R8).
 
@@ -304,6 +355,11 @@ class TracingRequest(models.Model):
     guardian_consent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("guardian who consented"),
+    )  # fmt: skip
+    # The record of that consent (the guardian's own, or a quoted signed record).
+    guardian_consent = models.ForeignKey(
+        TracingConsent, on_delete=models.PROTECT, null=True, blank=True, related_name="requests",
+        verbose_name=_("guardian's consent"),
     )  # fmt: skip
     status = models.CharField(_("status"), max_length=16, choices=TracingStatus.choices, default=TracingStatus.OPEN)
     results = Sealed(_("results"))

@@ -3,7 +3,8 @@
 - R8: nothing goes to the authorities of the child's country of origin while a protection
   claim is pending or refugee status is held, nor while the case records that contact could
   endanger the child or family; otherwise only with the child's informed views and the
-  guardian's consent.
+  guardian's consent — a consent record of the acting guardian (`consent_stands`), never a
+  tick on the caseworker's form.
 - R4: a release to a relative or any other adult needs their identity and relationship
   verified and a family assessment that covers links to the exploitation — "a relative can
   be a trafficker". Other apps deciding a release call `release_verified`.
@@ -16,10 +17,11 @@ from django.utils.translation import gettext as _
 from apps.care.models import MissingReport
 from apps.cases.models import Case
 from apps.core.rules import Violations
-from apps.family.models import STATE_CHANNELS, FamilyConclusion, Relative, TracingNotDoneReason
+from apps.family.models import STATE_CHANNELS, FamilyConclusion, Relative, TracingConsent, TracingNotDoneReason
 from apps.family.selectors import current_security_assessment, family_assessment_for, standing_not_done
 from apps.guardianship.models import DecisionKind
 from apps.guardianship.rules import guardian_opinion_recorded, guardian_present, needs_guardian
+from apps.guardianship.selectors import active_appointments
 from apps.rights.selectors import protection_status
 
 
@@ -54,6 +56,15 @@ def contact_endangers(*, case: Case, country: str, at: datetime) -> list[str]:
     return reasons
 
 
+def consent_stands(consent: TracingConsent | None, *, case: Case, country: str, at: datetime) -> bool:
+    """The guardian's consent to tracing in `country` counts at `at`: recorded by then, for this
+    case and this country, under an appointment still active then — a guardian since handed
+    over or ended consents for nobody."""
+    if consent is None or consent.case_id != case.pk or consent.country != country or consent.recorded_at > at:
+        return False
+    return active_appointments(at=at).filter(pk=consent.appointment_id, case=case).exists()
+
+
 def no_contact_with_origin_authorities(
     found: Violations,
     *,
@@ -61,12 +72,13 @@ def no_contact_with_origin_authorities(
     country: str,
     via: str,
     child_views: str,
-    guardian_consent: bool,
+    guardian_consent: TracingConsent | None,
     at: datetime,
 ) -> None:
     """SHARING_NOT_ALLOWED.COUNTRY_OF_ORIGIN while protection is claimed or held, or contact
     could endanger; otherwise the child's views and (for a child who needs one) the guardian's
-    consent. Consent does not lift the bar: "whatever the consent"."""
+    consent, as a record that stands (`consent_stands`). Consent does not lift the bar:
+    "whatever the consent"."""
     if not reaches_origin_authorities(case, country=country, via=via):
         return
     status = protection_status(case=case, at=at)
@@ -85,7 +97,11 @@ def no_contact_with_origin_authorities(
     if needs_guardian(case.child):
         # Consent-based sharing needs an active guardian to give it (R1).
         guardian_present(found, case=case, action=_("contact with the country of origin"), at=at)
-        found.check(guardian_consent, "SHARING_NOT_ALLOWED.ORIGIN_WITHOUT_GUARDIAN_CONSENT", country=country)
+        found.check(
+            consent_stands(guardian_consent, case=case, country=country, at=at),
+            "SHARING_NOT_ALLOWED.ORIGIN_WITHOUT_GUARDIAN_CONSENT",
+            country=country,
+        )
 
 
 def release_verified(found: Violations, *, relative: Relative, at: datetime, subject: str | None = None) -> None:

@@ -15,6 +15,7 @@ from apps.family.models import (
     FamilyAssessment,
     Relative,
     RiskSecurityAssessment,
+    TracingConsent,
     TracingNotDone,
     TracingRequest,
 )
@@ -115,6 +116,10 @@ def security_assessment_list(*, actor: User) -> QuerySet[RiskSecurityAssessment]
 
 def tracing_request_list(*, actor: User) -> QuerySet[TracingRequest]:
     return _of_visible_cases(TracingRequest.objects.select_related("case", "relative", "counterpart"), actor)
+
+
+def tracing_consent_list(*, actor: User) -> QuerySet[TracingConsent]:
+    return _of_visible_cases(TracingConsent.objects.select_related("case", "guardian", "recorded_by"), actor)
 
 
 def tracing_not_done_list(*, actor: User) -> QuerySet[TracingNotDone]:

@@ -9,7 +9,7 @@ with the child's own key. Nothing here is urgent protection, and nothing here re
 """
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,12 +37,13 @@ from apps.family.models import (
     Relative,
     RiskSecurityAssessment,
     TracingChannel,
+    TracingConsent,
     TracingNotDone,
     TracingNotDoneReason,
     TracingRequest,
     TracingStatus,
 )
-from apps.guardianship.selectors import active_appointment
+from apps.guardianship.selectors import active_appointments
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 
@@ -358,6 +359,59 @@ def security_assessments_expiring_alert(*, at: datetime | None = None) -> int:
 
 # --- Family tracing -------------------------------------------------------------------------
 @transaction.atomic
+def tracing_consent_record(
+    *,
+    actor: User,
+    case: Case,
+    country: str,
+    words: str = "",
+    guardian: User | None = None,
+    document_date: date | None = None,
+    document_reference: str = "",
+    at: datetime | None = None,
+) -> TracingConsent:
+    """Record the guardian's consent to tracing the family through the authorities of `country`.
+
+    The child's active guardian records their own consent (`guardian` is then themself). A
+    caseworker or supervisor of the case enters it only by quoting a signed record: naming the
+    guardian — active on the case now, and already appointed on the day they signed —, the
+    document's date and its reference. Anyone else gets a 404; a caseworker's word alone is no
+    consent. The guardian's words are sealed.
+    """
+    case = _load(case)
+    moment = at or timezone.now()
+    acting = active_appointments(at=moment).filter(case=case).order_by("-kind", "-starts_at")
+    own = acting.filter(guardian=actor).first()
+    reference = document_reference.strip()
+    if own is not None:
+        appointment = own
+    else:
+        _require_case_staff(actor, case)
+        errors: dict[str, str] = {}
+        named = acting.filter(guardian=guardian).first() if guardian is not None else None
+        if named is None:
+            errors["guardian"] = _("Name the child's active guardian, who signed the consent.")
+        if document_date is None:
+            errors["document_date"] = _("Give the date the guardian signed the consent.")
+        elif document_date > timezone.localdate(moment):
+            errors["document_date"] = _("This cannot be in the future.")
+        elif named is not None and document_date < timezone.localdate(named.starts_at):
+            errors["document_date"] = _("The record was signed before this person was the child's guardian.")
+        if not reference:
+            errors["document_reference"] = _("Give the reference of the signed record.")
+        if errors or named is None:
+            raise ValidationError(errors)
+        appointment = named
+    consent = TracingConsent(
+        case=case, appointment=appointment, guardian=appointment.guardian, country=_country(country, "country"),
+        document_date=document_date, document_reference=reference, recorded_by=actor, recorded_at=moment,
+    )  # fmt: skip
+    consent.words = _seal(case, TracingConsent, "words", words)
+    consent.save()
+    return consent
+
+
+@transaction.atomic
 def tracing_request_open(
     *,
     actor: User,
@@ -368,7 +422,7 @@ def tracing_request_open(
     counterpart: Agency | None = None,
     relative: Relative | None = None,
     child_views: str = "",
-    guardian_consent: bool = False,
+    guardian_consent: TracingConsent | None = None,
     sent_at: datetime | None = None,
     at: datetime | None = None,
 ) -> TracingRequest:
@@ -380,10 +434,11 @@ def tracing_request_open(
       is held or a real risk of serious harm was found, or while the case records that
       contact could endanger the child or family — whatever the consent;
     - otherwise SHARING_NOT_ALLOWED.ORIGIN_WITHOUT_CHILD_VIEWS / .ORIGIN_WITHOUT_GUARDIAN_CONSENT
-      without the child's informed views and the guardian's consent (GUARDIAN_REQUIRED when
-      the child has no active guardian to give it).
+      without the child's informed views and the guardian's consent — `guardian_consent`, a
+      record of the acting guardian for this country (`tracing_consent_record`), never a tick
+      (GUARDIAN_REQUIRED when the child has no active guardian to give it).
     A standing reason why tracing is not done must be withdrawn first. Who is sought and the
-    child's views are sealed; the guardian who consented is named on the request.
+    child's views are sealed; the consent and the guardian who gave it are named on the request.
     """
     case = _load(case)
     _require_case_staff(actor, case)
@@ -402,6 +457,8 @@ def tracing_request_open(
     if relative is not None and relative.case_id != case.pk:
         raise ValidationError({"relative": _("This person is not a relative recorded on this case.")})
     sought = _required(sought, "sought", _("Say who is sought and what is known of them."))
+    if guardian_consent is not None and guardian_consent.case_id != case.pk:
+        raise ValidationError({"guardian_consent": _("This consent is recorded on another case.")})
     found = Violations()
     rules.no_contact_with_origin_authorities(
         found, case=case, country=country, via=via, child_views=child_views, guardian_consent=guardian_consent,
@@ -414,10 +471,12 @@ def tracing_request_open(
             _("Tracing is recorded as not done (%(reasons)s): withdraw that record first.")
             % {"reasons": ", ".join(str(record.get_reason_display()) for record in standing)}
         )
-    appointment = active_appointment(case=case, at=moment) if guardian_consent else None
+    consents = guardian_consent is not None and rules.consent_stands(guardian_consent, case=case, country=country,
+                                                                      at=moment)  # fmt: skip
     request = TracingRequest(
         case=case, relative=relative, via=via, counterpart=counterpart, country=country,
-        guardian_consent_by=appointment.guardian if appointment else None,
+        guardian_consent=guardian_consent if consents else None,
+        guardian_consent_by=guardian_consent.guardian if consents and guardian_consent else None,
         sent_at=_not_after(sent_at or moment, moment, "sent_at"), sent_by=actor, recorded_at=moment,
     )  # fmt: skip
     request.sought = _seal(case, TracingRequest, "sought", sought)

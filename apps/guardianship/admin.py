@@ -39,7 +39,7 @@ from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, refusal_messa
 from apps.core.crypto import KeyUnavailable
 from apps.guardianship import services
 from apps.guardianship.models import AppointmentKind, GuardianAppointment, GuardianOpinion, GuardianProfile
-from apps.guardianship.selectors import active_appointment, active_appointments
+from apps.guardianship.selectors import active_appointment, active_appointments, suspended_appointments
 
 # Roles that may look at appointments and opinions (each then scoped to what they may see).
 GUARDIANSHIP_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.GUARDIAN})
@@ -264,13 +264,17 @@ class _AppointmentStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("active", _("Active now")), ("ended", _("Ended"))]
+        return [("active", _("Active now")), ("suspended", _("Suspended: the guardian may not act")),
+                ("ended", _("Ended"))]  # fmt: skip
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[GuardianAppointment]) -> QuerySet[GuardianAppointment]:
         now = timezone.now()
-        active = Q(starts_at__lte=now) & (Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        # The one definition of "active" (its guardian still may act as one); an appointment
+        # whose guardian may not is suspended, neither active nor ended.
         if self.value() == "active":
-            return queryset.filter(active)
+            return queryset.filter(pk__in=active_appointments(at=now).values("pk"))
+        if self.value() == "suspended":
+            return queryset.filter(pk__in=suspended_appointments(at=now).values("pk"))
         if self.value() == "ended":
             return queryset.filter(ends_at__lte=now)
         return queryset
@@ -289,7 +293,7 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin):
     handover_template = "admin/guardianship/guardianappointment/handover.html"
     end_template = "admin/guardianship/guardianappointment/end_confirmation.html"
 
-    add_fields = ("case", "guardian", "kind", "over_cap_reason")
+    add_fields = ("case", "guardian", "kind", "over_cap_reason", "alongside_reason")
     view_fields = (
         "case",
         "guardian",
@@ -297,6 +301,7 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin):
         ("starts_at", "ends_at"),
         "end_reason",
         "over_cap_reason",
+        "alongside_reason",
         "appointed_by",
         "hands_over_from",
         "handed_over_to",
@@ -331,6 +336,7 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin):
             .get_queryset(request)
             .filter(Q(case__in=_visible_cases(actor)) | Q(guardian=actor))
             .select_related("case", "guardian", "appointed_by")
+            .annotate(active_now=Exists(active_appointments(at=timezone.now()).filter(pk=OuterRef("pk"))))
         )
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
@@ -360,6 +366,12 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin):
         if db_field.name == "over_cap_reason" and field is not None:
             field.help_text = _("Only to exceed the guardian's caseload cap: say why this guardian all the same.")
             field.widget.attrs["rows"] = 3
+        if db_field.name == "alongside_reason" and field is not None:
+            field.help_text = _(
+                "Only when the child already has one of this kind and both are to act at once: say why. "
+                "To replace one, hand it over instead."
+            )
+            field.widget.attrs["rows"] = 3
         return field
 
     def save_model(self, request: HttpRequest, obj: GuardianAppointment, form: Any, change: bool) -> None:
@@ -372,6 +384,7 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin):
             guardian=data["guardian"],
             kind=data["kind"],
             over_cap_reason=data.get("over_cap_reason") or "",
+            alongside_reason=data.get("alongside_reason") or "",
         )
         obj.pk, obj.starts_at, obj.appointed_by = appointment.pk, appointment.starts_at, appointment.appointed_by
 
@@ -381,8 +394,8 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin):
     # Columns
     @admin.display(boolean=True, description=gettext_lazy("active"))
     def is_active_now(self, obj: GuardianAppointment) -> bool:
-        now = timezone.now()
-        return obj.starts_at <= now and (obj.ends_at is None or obj.ends_at > now)
+        # Annotated in get_queryset from the one definition of an active appointment.
+        return bool(getattr(obj, "active_now", False))
 
     @staticmethod
     def _describe(appointment: GuardianAppointment) -> str:

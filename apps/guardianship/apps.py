@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class GuardianshipConfig(AppConfig):
     name = "apps.guardianship"
     verbose_name = _("Guardianship")
+
+    def ready(self) -> None:
+        # Accounts sits below guardianship: it declares the hook, guardianship registers.
+        from apps.accounts.services import grant_checks, role_ended_hooks
+        from apps.guardianship.services import guardian_independence_on_grant, guardian_role_ended
+
+        if guardian_role_ended not in role_ended_hooks:
+            role_ended_hooks.append(guardian_role_ended)
+        if guardian_independence_on_grant not in grant_checks:
+            grant_checks.append(guardian_independence_on_grant)

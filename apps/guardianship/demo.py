@@ -31,8 +31,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts import services as accounts
-from apps.accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_SINCE
-from apps.accounts.models import Agency, Membership, Role, User
+from apps.accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_grant
+from apps.accounts.models import Agency, Role, User
 from apps.alerts.models import Alert, AlertKind
 from apps.cases.demo import MARKER_PREFIX, STAFF, demo_cases
 from apps.cases.models import Case
@@ -139,9 +139,8 @@ def _seed_people() -> int:
             user = accounts.user_create(actor=None, email=email, full_name=full_name, password=DEMO_PASSWORD)
             created += 1
         agency = Agency.objects.get(name=agency_name)
-        if not Membership.objects.filter(user=user, agency=agency, role=role, ended_at__isnull=True).exists():
-            accounts.membership_grant(actor=None, user=user, agency=agency, role=role, at=DEMO_SINCE)
-            created += 1
+        # Asked for and approved by a second person, as any role reaching case data is.
+        created += demo_grant(user=user, agency=agency, role=role)
     return created
 
 

@@ -40,6 +40,11 @@ class GuardianAppointment(models.Model):
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     end_reason = models.TextField(_("why it ended"), blank=True)
     over_cap_reason = models.TextField(_("why the caseload cap was exceeded"), blank=True)
+    alongside_reason = models.TextField(
+        _("why two act at once"),
+        blank=True,
+        help_text=_("Only when this child already has one of this kind and no handover is meant."),
+    )
     appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     succeeds = models.OneToOneField(
         "self",

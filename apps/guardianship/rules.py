@@ -3,11 +3,12 @@
 from datetime import date, datetime
 
 from django.conf import settings
+from django.db.models import Q
 
 from apps.accounts.models import ENFORCEMENT_KINDS, Agency, Membership, User
 from apps.cases.models import Case, Child
 from apps.core.rules import Violations
-from apps.guardianship.models import GuardianProfile
+from apps.guardianship.models import AppointmentKind, GuardianProfile
 
 
 def needs_guardian(child: Child) -> bool:
@@ -23,6 +24,7 @@ def guardian_is_eligible(
     guardian: User,
     case: Case,
     on: date,
+    at: datetime,
     care_provider_ids: set[int],
     active_wards: int,
     over_cap_reason: str,
@@ -35,15 +37,32 @@ def guardian_is_eligible(
         profile is not None and profile.record_check_valid_until is not None and profile.record_check_valid_until >= on,
         "GUARDIAN_NOT_ELIGIBLE.RECORD_CHECK_EXPIRED",
     )
-    employers = Agency.objects.filter(
-        pk__in=Membership.objects.active().filter(user=guardian).values("agency")
-    ).values_list("pk", "kind", "name")
+    # Any membership not ended when the appointment starts, one awaiting approval included:
+    # being asked onto a police staff is enough (the database holds the same definition).
+    holds = Membership.objects.filter(user=guardian).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at))
+    employers = Agency.objects.filter(pk__in=holds.values("agency")).values_list("pk", "kind", "name")
     for agency_id, kind, name in employers:
         if kind in ENFORCEMENT_KINDS or agency_id in care_provider_ids:
             found.add("GUARDIAN_NOT_ELIGIBLE.NOT_INDEPENDENT", agency=name)
     cap = settings.HAVEN_GUARDIAN_CASELOAD_CAP
     if active_wards >= cap and not (over_cap_reason.strip() and approver_is_supervisor):
         found.add("GUARDIAN_NOT_ELIGIBLE.CASELOAD_FULL", wards=active_wards, cap=cap)
+
+
+def one_of_a_kind(found: Violations, *, kind: str, already: bool, alongside_reason: str) -> None:
+    """One provisional representative and one qualified guardian at a time, unless a
+    supervisor records why two act at once; otherwise it is a handover."""
+    if already and not alongside_reason.strip():
+        found.add("GUARDIAN_NOT_ELIGIBLE.ALREADY_APPOINTED", kind=AppointmentKind(kind).label)
+
+
+def stays_independent(found: Violations, *, user: User, agency: Agency, at: datetime) -> None:
+    """A guardian with an appointment still open takes no role in a police, immigration or
+    prosecution agency: they hand their wards over first (GUARDIAN_NOT_ELIGIBLE.NOT_INDEPENDENT)."""
+    from apps.guardianship.selectors import open_appointments
+
+    if agency.kind in ENFORCEMENT_KINDS and open_appointments(at=at).filter(guardian=user).exists():
+        found.add("GUARDIAN_NOT_ELIGIBLE.NOT_INDEPENDENT", agency=agency.name)
 
 
 def no_handover_gap(found: Violations, *, old_ends_at: datetime, new_starts_at: datetime) -> None:

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import AgencyKind, Membership, Role, User
+from apps.accounts.models import Agency, AgencyKind, Membership, Role, User
 from apps.alerts.models import AlertKind
 from apps.alerts.services import alert_raise
 from apps.cases import vault
@@ -25,7 +25,7 @@ from apps.guardianship.models import (
     GuardianOpinion,
     GuardianProfile,
 )
-from apps.guardianship.selectors import active_appointment, guardian_active_ward_count
+from apps.guardianship.selectors import active_appointment, guardian_active_ward_count, open_appointments
 
 
 def _may_appoint(actor: User, case: Case) -> bool:
@@ -80,6 +80,7 @@ def guardian_appoint(
     kind: str,
     at: datetime | None = None,
     over_cap_reason: str = "",
+    alongside_reason: str = "",
     succeeds: GuardianAppointment | None = None,
 ) -> GuardianAppointment:
     """Appoint a representative or guardian for the child of `case`.
@@ -87,13 +88,16 @@ def guardian_appoint(
     Refuses GUARDIAN_NOT_ELIGIBLE (training, independence, record check, caseload cap —
     the cap may be exceeded by a supervisor with a reason). The guardian's profile row is
     locked while counting their wards, so two appointments at once cannot both take the
-    last place.
+    last place. A child has one of each kind at a time: a second one of the same kind is
+    a handover (`succeeds`) or refused (.ALREADY_APPOINTED) unless a reason why both act
+    at once is recorded; the case row is locked so two appointments racing see each other.
     """
     if not _may_appoint(actor, case):
         raise PermissionDenied(_("Only a supervisor appoints representatives and guardians."))
     moment = at or timezone.now()
     if not Membership.objects.active(at=moment).filter(user=guardian, role=Role.GUARDIAN).exists():
         raise ValidationError({"guardian": _("This person holds no active guardian role.")})
+    Case.objects.select_for_update().filter(pk=case.pk).first()
     profile = GuardianProfile.objects.select_for_update().filter(user=guardian).first()
     if profile is None:
         # Lock the guardian's user row instead, so the count below is still serialised.
@@ -104,15 +108,22 @@ def guardian_appoint(
         guardian=guardian,
         case=case,
         on=moment.date(),
+        at=moment,
         care_provider_ids=_care_provider_ids(case, moment),
         active_wards=guardian_active_ward_count(guardian=guardian, at=moment),
         over_cap_reason=over_cap_reason,
         approver_is_supervisor=_may_appoint(actor, case),
     )
+    # An appointment still open (its guardian suspended included) holds the place until it
+    # is handed over or ended: two of a kind at once are never silent.
+    same_kind = open_appointments(at=moment).filter(case=case, kind=kind)
+    if succeeds is not None:
+        same_kind = same_kind.exclude(pk=succeeds.pk)
+    rules.one_of_a_kind(found, kind=kind, already=same_kind.exists(), alongside_reason=alongside_reason)
     found.raise_if_any()
     appointment = GuardianAppointment(
         case=case, guardian=guardian, kind=kind, starts_at=moment, appointed_by=actor,
-        over_cap_reason=over_cap_reason.strip(), succeeds=succeeds,
+        over_cap_reason=over_cap_reason.strip(), alongside_reason=alongside_reason.strip(), succeeds=succeeds,
     )  # fmt: skip
     appointment.full_clean(exclude=["case", "guardian", "appointed_by", "succeeds"])
     appointment.save()
@@ -172,6 +183,55 @@ def guardian_appointment_end(
     return appointment
 
 
+def _tell_supervisors_vacant(case: Case, ended: GuardianAppointment, moment: datetime, why: str) -> None:
+    """GUARDIAN_OVERDUE again, to the case agency's supervisors, keyed like the periodic check's
+    (so it never raises the same vacancy twice)."""
+    due = (ended.ends_at or moment) + timedelta(hours=settings.HAVEN_PROVISIONAL_REPRESENTATIVE_HOURS)
+    alert_raise(
+        kind=AlertKind.GUARDIAN_OVERDUE, agency=case.owning_agency, role=Role.SUPERVISOR, case=case,
+        key=f"vacant:{case.pk}:{ended.pk}", detail=f"{case.reference}: {why}", due_at=due, at=moment,
+    )  # fmt: skip
+
+
+def guardian_independence_on_grant(found: Violations, *, user: User, agency: Agency, role: str, at: datetime) -> None:
+    """Registered with accounts: a role in an enforcement agency is refused to an open guardian."""
+    rules.stays_independent(found, user=user, agency=agency, at=at)
+
+
+@transaction.atomic
+def guardian_role_ended(*, membership: Membership, at: datetime) -> int:
+    """A guardian's role ended: they may no longer act for any ward, so their appointments end.
+
+    Only when no other authority still holds them as guardian. Each appointment open at
+    `at` ends then (one not yet begun ends as it would begin, so it never becomes active),
+    with the reason recorded; where the child is left without an active representative or
+    guardian, GUARDIAN_OVERDUE is raised to the case agency's supervisors at once. Returns
+    how many appointments ended.
+    """
+    if membership.role != Role.GUARDIAN:
+        return 0
+    guardian = membership.user
+    if Membership.objects.active(at=at).filter(user=guardian, role=Role.GUARDIAN).exists():
+        return 0
+    reason = _("The guardian's role ended on %(date)s.") % {"date": at.date().isoformat()}
+    ended = 0
+    open_ones = (
+        open_appointments(at=at)
+        .filter(guardian=guardian)
+        .select_for_update()
+        .select_related("case", "case__owning_agency")
+        .order_by("pk")
+    )
+    for appointment in open_ones:
+        ends = max(at, appointment.starts_at)
+        GuardianAppointment.objects.filter(pk=appointment.pk).update(ends_at=ends, end_reason=reason)
+        appointment.ends_at = ends
+        ended += 1
+        if active_appointment(case=appointment.case, at=ends) is None:
+            _tell_supervisors_vacant(appointment.case, appointment, at, _("the guardian's role ended; no guardian now"))
+    return ended
+
+
 @transaction.atomic
 def guardian_opinion_record(
     *,
@@ -220,9 +280,11 @@ def guardian_deadlines_alert(*, at: datetime | None = None) -> int:
         appointments = GuardianAppointment.objects.filter(case=case, starts_at__lte=moment)
         had_any = appointments.exists()
         last = appointments.order_by("-starts_at").first()
-        if last is not None and active_appointment(case=case, at=moment) is None and last.ends_at is not None:
+        if last is not None and active_appointment(case=case, at=moment) is None:
             # Ended without a successor: the child needs someone again, as fast as at first.
-            due = last.ends_at + provisional_by
+            # Still open but its guardian may no longer act (account or authority closed):
+            # the child has no-one now, so it is overdue at once.
+            due = last.ends_at + provisional_by if last.ends_at is not None else moment
             if moment >= due:
                 alert = alert_raise(
                     kind=AlertKind.GUARDIAN_OVERDUE, agency=case.owning_agency, role=Role.SUPERVISOR, case=case,

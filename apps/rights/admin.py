@@ -328,6 +328,10 @@ class StageForm(OnDateForm):
     court = forms.CharField(label=gettext_lazy("Court"), max_length=200, required=False)
 
 
+class ReviewForm(forms.Form):
+    review = forms.CharField(label=gettext_lazy("Review"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class CompensationStatusForm(OnDateForm):
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=CompensationStatus.choices)
     amount_awarded = forms.DecimalField(
@@ -642,19 +646,35 @@ class ProceedingPartAdmin(RightsAdmin):
 
 @admin.register(ProceedingInterview)
 class ProceedingInterviewAdmin(ProceedingPartAdmin):
+    """An interview already held without a guardian is recorded and flagged; arranging a
+    non-urgent one by police or immigration is refused (GUARDIAN_REQUIRED). Urgent and
+    flagged interviews are reviewed here by a supervisor and by the guardian ("Record your
+    review"), the guardian being the one reader who may use that action."""
+
     add_form = InterviewForm
     add_fields = ("proceeding", "held_at", "interviewer_kind", "interviewer", "place", "special_measures", "urgent",
                   "urgent_reason")  # fmt: skip
-    list_display = ("proceeding", "held_at", "interviewer_kind", "interviewer", "place", "urgent")
-    list_filter = ("interviewer_kind",)
+    list_display = ("proceeding", "held_at", "interviewer_kind", "interviewer", "place", "urgent", "without_guardian",
+                    "review_due_at", "supervisor_reviewed_at", "guardian_reviewed_at")  # fmt: skip
+    list_filter = ("interviewer_kind", "urgent", "without_guardian")
     list_select_related = ("proceeding__case",)
     search_fields = ("proceeding__case__reference", "proceeding__reference")
+    actions = ("record_review",)
     fields = ("proceeding", "held_at", "interviewer_kind", "interviewer", "place", "special_measures", "urgent",
-              "urgent_reason", "recorded_by", "recorded_at")  # fmt: skip
+              "urgent_reason", "without_guardian", "review_due_at", "supervisor_review", "supervisor_reviewed_by",
+              "supervisor_reviewed_at", "guardian_review", "guardian_reviewed_by", "guardian_reviewed_at",
+              "recorded_by", "recorded_at")  # fmt: skip
     readonly_fields = fields
 
     def scope(self, actor: User) -> QuerySet[ProceedingInterview]:
         return selectors.interview_list(actor=actor)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # The guardian records nothing else here, but reviews their ward's flagged interviews.
+        actions = super(RightsAdmin, self).get_actions(request)
+        if _roles(request) & set(CASE_ROLES):
+            return actions
+        return {name: action for name, action in actions.items() if name == "record_review"} if _roles(request) else {}
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         recorded = services.interview_record(actor=_actor(request), **form.arguments())
@@ -664,8 +684,26 @@ class ProceedingInterviewAdmin(ProceedingPartAdmin):
             _("The child has been interviewed %(count)s times in all.") % {"count": recorded.count},
             messages.INFO,
         )
+        if recorded.interview.without_guardian:
+            self.message_user(
+                request,
+                _("Recorded and flagged: the child was interviewed without a representative or guardian. The "
+                  "supervisors and the guardian are alerted and review it."),
+                messages.WARNING,
+            )  # fmt: skip
         if recorded.repeated:
             self.message_user(request, recorded.warning, messages.WARNING)
+
+    @admin.action(description=gettext_lazy("Record your review"))
+    def record_review(self, request: HttpRequest, queryset: QuerySet[ProceedingInterview]) -> HttpResponse | None:
+        actor = _actor(request)
+
+        def review(interview: ProceedingInterview, data: dict[str, Any]) -> str:
+            services.interview_review(actor=actor, interview=interview, review=data["review"])
+            return _("%(interview)s reviewed.") % {"interview": interview}
+
+        return self.confirm_then(request, queryset, action="record_review", title=_("Review interviews"),
+                                 form_class=ReviewForm, apply=review)  # fmt: skip
 
 
 @admin.register(SpecialMeasureRequest)

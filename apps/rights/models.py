@@ -318,7 +318,8 @@ class InterviewerKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-# Interviews the guardian must be there for (R1): unless urgent, refused until one is active.
+# Interviews the guardian must be there for (R1): unless urgent, one arranged is refused until
+# a guardian is active; one that already took place without one is recorded and flagged.
 GUARDED_INTERVIEWERS = [InterviewerKind.POLICE, InterviewerKind.IMMIGRATION]
 
 
@@ -338,6 +339,22 @@ class ProceedingInterview(models.Model):
     )
     urgent = models.BooleanField(_("urgent"), default=False)
     urgent_reason = models.TextField(_("urgent because"), blank=True)
+    # Held by police or immigration with no representative or guardian active (R1): the file
+    # tells the truth, so it is recorded, flagged, alerted and reviewed, never refused.
+    without_guardian = models.BooleanField(_("held without a guardian"), default=False)
+    # An urgent interview, or one held without a guardian, is reviewed afterwards: by a
+    # supervisor by this time and by the guardian once one is active (the first rule).
+    review_due_at = models.DateTimeField(_("supervisor's review due"), null=True, blank=True)
+    supervisor_review = models.TextField(_("supervisor's review"), blank=True)
+    supervisor_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    supervisor_reviewed_at = models.DateTimeField(_("reviewed by a supervisor"), null=True, blank=True)
+    guardian_review = models.TextField(_("guardian's review"), blank=True)
+    guardian_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    guardian_reviewed_at = models.DateTimeField(_("reviewed by the guardian"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -349,7 +366,24 @@ class ProceedingInterview(models.Model):
             models.CheckConstraint(
                 condition=models.Q(urgent=False) | ~models.Q(urgent_reason=""), name="rights_interview_urgent_reason"
             ),
+            # Every urgent interview and every one held without a guardian has its review due.
+            models.CheckConstraint(
+                condition=(models.Q(urgent=False) & models.Q(without_guardian=False))
+                | models.Q(review_due_at__isnull=False, review_due_at__gte=models.F("held_at")),
+                name="rights_interview_flagged_is_reviewed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(supervisor_reviewed_at__isnull=True, supervisor_reviewed_by__isnull=True)
+                | models.Q(supervisor_reviewed_at__isnull=False, supervisor_reviewed_by__isnull=False),
+                name="rights_interview_supervisor_review_whole",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(guardian_reviewed_at__isnull=True, guardian_reviewed_by__isnull=True)
+                | models.Q(guardian_reviewed_at__isnull=False, guardian_reviewed_by__isnull=False),
+                name="rights_interview_guardian_review_whole",
+            ),
         ]
+        indexes = [models.Index(fields=["review_due_at", "supervisor_reviewed_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_interviewer_kind_display()} {self.held_at:%Y-%m-%d} ({self.proceeding_id})"

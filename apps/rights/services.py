@@ -1,10 +1,12 @@
 """Every write of the child's status and rights, and the periodic check of their deadlines.
 
 Caseworkers and supervisors of the agency holding the case record; a guardian reads their
-wards' records (selectors) but records nothing here. Nothing in this app gates a service
-(R5): identification status, permits and proceedings never condition support. The one rule
-enforced here is R1's: a non-urgent interview by police or immigration waits for an active
-representative or guardian (GUARDIAN_REQUIRED); an urgent one goes ahead with its reason.
+wards' records (selectors) and reviews flagged interviews, nothing more. Nothing in this app
+gates a service (R5): identification status, permits and proceedings never condition support.
+The one rule enforced here is R1's: arranging a non-urgent interview by police or immigration
+waits for an active representative or guardian (GUARDIAN_REQUIRED); an urgent one goes ahead
+with its reason, and one already held without a guardian is recorded and flagged. Both are
+reviewed afterwards by a supervisor and by the guardian (the first rule).
 
 The case's identification status and recovery and reflection period change only through
 `apps.cases.services.case_details_update` (the versioned path); this app keeps their history.
@@ -21,12 +23,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Agency, Membership, Role, User
-from apps.alerts.models import Alert, AlertKind
+from apps.alerts.models import Alert, AlertKind, Resolution
 from apps.alerts.services import alert_raise
 from apps.cases import htcds, vault
 from apps.cases.models import Case, CaseState
@@ -34,7 +37,7 @@ from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import case_details_update
 from apps.core.rules import Violations
 from apps.guardianship.rules import guardian_present
-from apps.guardianship.selectors import active_appointment
+from apps.guardianship.selectors import active_appointment, active_appointments
 from apps.rights.models import (
     GUARDED_INTERVIEWERS,
     ChildRole,
@@ -133,7 +136,7 @@ def _close_alerts(*, kind: str, key_prefix: str, case: Case, actor: User, outcom
     """Alerts made moot by what the actor recorded; what they recorded is their outcome. (They
     are addressed to the caseworker and the guardian, so alert_close would refuse others.)"""
     Alert.objects.filter(kind=kind, case=case, key__startswith=key_prefix, done_at__isnull=True).update(
-        done_at=at, done_by=actor, outcome=outcome
+        done_at=at, done_by=actor, outcome=outcome, resolution=Resolution.DONE
     )
 
 
@@ -595,6 +598,45 @@ class InterviewRecorded:
         ) % {"count": self.count}
 
 
+def _interview_review_alerts(interview: ProceedingInterview, case: Case, at: datetime) -> int:
+    """The supervisors' review, due by `review_due_at`, and the guardian's once one is active;
+    each raised once (keyed), however often this runs. An interview held without a guardian
+    alerts as such (INTERVIEW_WITHOUT_GUARDIAN); an urgent one as an urgent action to review."""
+    flagged = interview.without_guardian
+    urgent = _(" (urgent)") if interview.urgent else ""
+    detail = (
+        _("%(case)s: interviewed by %(by)s on %(when)s without a representative or guardian%(urgent)s")
+        if flagged
+        else _("%(case)s: urgent interview by %(by)s on %(when)s to review")
+    ) % {"case": case.reference, "by": interview.get_interviewer_kind_display(),
+         "when": f"{interview.held_at:%Y-%m-%d %H:%M}", "urgent": urgent}  # fmt: skip
+    key = f"interview:{interview.pk}"
+    raised = 0
+    if interview.supervisor_reviewed_at is None:
+        alert = alert_raise(
+            kind=AlertKind.INTERVIEW_WITHOUT_GUARDIAN if flagged else AlertKind.URGENT_ACTION_REVIEW,
+            agency=case.owning_agency, role=Role.SUPERVISOR, case=case, key=key, detail=detail,
+            due_at=interview.review_due_at, at=at,
+        )  # fmt: skip
+        raised += alert is not None
+    appointment = active_appointment(case=case, at=at)
+    if interview.guardian_reviewed_at is None and appointment is not None:
+        guardian = appointment.guardian
+        membership = (
+            Membership.objects.filter(user=guardian, role=Role.GUARDIAN, ended_at__isnull=True)
+            .select_related("agency")
+            .order_by("started_at")
+            .first()
+        )
+        alert = alert_raise(
+            kind=AlertKind.INTERVIEW_WITHOUT_GUARDIAN if flagged else AlertKind.URGENT_ACTION_GUARDIAN_REVIEW,
+            agency=membership.agency if membership else case.owning_agency, user=guardian, case=case,
+            key=f"{key}:guardian:{guardian.pk}", detail=detail, at=at,
+        )  # fmt: skip
+        raised += alert is not None
+    return raised
+
+
 @transaction.atomic
 def interview_record(
     *,
@@ -609,12 +651,20 @@ def interview_record(
     urgent_reason: str = "",
     at: datetime | None = None,
 ) -> InterviewRecorded:
-    """Record an interview of the child (held or arranged), with the special measures used.
+    """Record an interview of the child, held or arranged, with the special measures used.
 
-    Refuses a non-urgent interview by police or immigration until a representative or
-    guardian is active at the interview's time (GUARDIAN_REQUIRED, R1); an urgent one goes
-    ahead with its reason. Every interview is counted: beyond HAVEN_INTERVIEWS_BEFORE_WARNING
-    the result carries a warning to show.
+    R1 and the first rule:
+    - arranging a non-urgent interview by police or immigration (held after `at`) is refused
+      until a representative or guardian is active at its time (GUARDIAN_REQUIRED);
+    - an interview that already took place without one is recorded all the same — the file
+      tells the truth — flagged `without_guardian`, and alerted to the supervisors
+      (INTERVIEW_WITHOUT_GUARDIAN) and to the guardian, now or once one is active;
+    - an urgent interview goes ahead with its reason.
+    Each urgent or flagged interview is reviewed afterwards: by a supervisor within
+    HAVEN_URGENT_REVIEW_HOURS, and by the guardian once one is active
+    (`interview_review`; `interview_reviews_alert` raises the guardian's alert on
+    appointment). Every interview is counted: beyond HAVEN_INTERVIEWS_BEFORE_WARNING the result
+    carries a warning to show.
     """
     locked = CriminalProceeding.objects.select_for_update().get(pk=proceeding.pk)
     case = _load(locked.case)
@@ -626,20 +676,85 @@ def interview_record(
         _choice(measure, SpecialMeasure.values, "special_measures")
     if urgent:
         urgent_reason = _required(urgent_reason, "urgent_reason", _("Record why the interview is urgent."))
-    else:
-        found = Violations()
-        if interviewer_kind in GUARDED_INTERVIEWERS:
-            guardian_present(found, case=case, action=_("an interview by police or immigration"), at=held_at)
-        found.raise_if_any()
+    missing = Violations()
+    if interviewer_kind in GUARDED_INTERVIEWERS:
+        guardian_present(missing, case=case, action=_("arranging an interview by police or immigration"), at=held_at)
+    already_held = held_at <= moment
+    if missing and not urgent and not already_held:
+        missing.raise_if_any()
+    flagged = bool(missing)
+    review_due = (
+        max(held_at, moment) + timedelta(hours=settings.HAVEN_URGENT_REVIEW_HOURS) if urgent or flagged else None
+    )
     interview = ProceedingInterview.objects.create(
         proceeding=locked, held_at=held_at, interviewer_kind=interviewer_kind, interviewer=interviewer.strip(),
         place=place.strip(), special_measures=measures, urgent=urgent, urgent_reason=urgent_reason.strip() if urgent
-        else "", recorded_by=actor, recorded_at=moment,
+        else "", without_guardian=flagged, review_due_at=review_due, recorded_by=actor, recorded_at=moment,
     )  # fmt: skip
+    if review_due is not None:
+        _interview_review_alerts(interview, case, moment)
     count = interview_count(case=case)
     return InterviewRecorded(
         interview=interview, count=count, repeated=count > settings.HAVEN_INTERVIEWS_BEFORE_WARNING
     )
+
+
+@transaction.atomic
+def interview_review(
+    *, actor: User, interview: ProceedingInterview, review: str, at: datetime | None = None
+) -> ProceedingInterview:
+    """Record the review of an urgent interview, or of one held without a guardian: by the
+    child's active guardian, or by a supervisor of the owning agency other than the person who
+    recorded it. Closes the alert they were sent for it."""
+    moment = at or timezone.now()
+    locked = ProceedingInterview.objects.select_for_update().select_related("proceeding").get(pk=interview.pk)
+    case = _load(locked.proceeding.case)
+    if not case_may_act(actor=actor, case=case):
+        raise Http404
+    if locked.review_due_at is None:
+        raise ValidationError(_("Only an urgent interview, or one held without a guardian, is reviewed."))
+    review = _required(review, "review", _("Write the review."))
+    key = f"interview:{locked.pk}"
+    appointment = active_appointment(case=case, at=moment)
+    if appointment is not None and appointment.guardian_id == actor.pk:
+        if locked.guardian_reviewed_at is not None:
+            raise ValidationError(_("The guardian has already reviewed this interview."))
+        ProceedingInterview.objects.filter(pk=locked.pk).update(
+            guardian_review=review, guardian_reviewed_by=actor, guardian_reviewed_at=moment
+        )
+        key = f"{key}:guardian:{actor.pk}"
+    elif Role.SUPERVISOR in agency_roles(actor=actor, agency_id=case.owning_agency_id):
+        if locked.supervisor_reviewed_at is not None:
+            raise ValidationError(_("A supervisor has already reviewed this interview."))
+        if locked.recorded_by_id == actor.pk:
+            raise PermissionDenied(_("An interview is reviewed by a supervisor other than the one who recorded it."))
+        ProceedingInterview.objects.filter(pk=locked.pk).update(
+            supervisor_review=review, supervisor_reviewed_by=actor, supervisor_reviewed_at=moment
+        )
+    else:
+        raise PermissionDenied(_("Only the child's guardian or a supervisor of the agency reviews an interview."))
+    Alert.objects.filter(case=case, key=key, done_at__isnull=True).update(
+        done_at=moment, done_by=actor, outcome=review, resolution=Resolution.DONE
+    )
+    locked.refresh_from_db()
+    return locked
+
+
+def interview_reviews_alert(*, at: datetime | None = None) -> int:
+    """Periodic: every urgent interview, and every one held without a guardian, still to review
+    has its supervisors' alert, and its guardian's as soon as a guardian is active (appointed
+    after the interview, say); for cases not closed. Keyed: running twice alerts once.
+    Returns how many were raised."""
+    moment = at or timezone.now()
+    guardian_now = active_appointments(at=moment).filter(case=OuterRef("proceeding__case"))
+    pending = (
+        ProceedingInterview.objects.filter(review_due_at__isnull=False, recorded_at__lte=moment)
+        .exclude(proceeding__case__state=CaseState.CLOSED)
+        .filter(Q(supervisor_reviewed_at__isnull=True) | (Q(guardian_reviewed_at__isnull=True) & Exists(guardian_now)))
+        .select_related("proceeding__case__owning_agency")
+        .order_by("pk")
+    )
+    return sum(_interview_review_alerts(item, item.proceeding.case, moment) for item in pending.iterator())
 
 
 @transaction.atomic

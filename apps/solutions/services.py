@@ -30,6 +30,7 @@ from apps.alerts.services import alert_raise
 from apps.cases import vault
 from apps.cases.models import Case, CaseState
 from apps.cases.selectors import agency_roles, case_may_act
+from apps.cases.services import facts_reliance_record
 from apps.core.rules import Violations
 from apps.family.models import Relative
 from apps.solutions import rules
@@ -214,6 +215,7 @@ def solution_decide(
         status=SolutionStatus.DECIDED, decided_by=actor, decided_at=moment, decision_reason=reason.strip()
     )
     locked.refresh_from_db()
+    facts_reliance_record(actor=actor, case=locked.case, decision=locked, at=moment)  # the gating facts it relied on
     return locked
 
 
@@ -233,7 +235,10 @@ def solution_implement(*, actor: User, solution: DurableSolution, at: datetime |
                               % {"status": locked.get_status_display().lower()})  # fmt: skip
     moment = at or timezone.now()
     if rules.crosses_border(locked):
-        solution_check(solution=locked, at=moment).raise_if_any()
+        # The departure is a move across a border: the same public gate every other channel asks.
+        found = Violations()
+        rules.cross_border_move_allowed(found, case=locked.case, country=locked.country, solution=locked, at=moment)
+        found.raise_if_any()
     DurableSolution.objects.filter(pk=locked.pk).update(
         status=SolutionStatus.IMPLEMENTED, implemented_by=actor, implemented_at=moment
     )

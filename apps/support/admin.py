@@ -4,14 +4,17 @@ Caseworkers and supervisors of the agency holding a case request services and re
 cooperation; the provider agency's staff see the services asked of their agency (the service,
 its provider and the case reference — not the case, nor what the child needs) and answer them
 with the actions "started", "ended" and "declined". Every write goes through apps.support.services;
-what it refuses — SERVICES_UNCONDITIONAL with its refinements included, for a reason typed or
-posted by hand — is shown on the form or as a message. Nothing is changed in place or deleted.
+what it refuses — SERVICES_UNCONDITIONAL for a reason posted by hand, PRESUMED_MINOR for a
+handover to adult services — is shown on the form or as a message. An "other" reason waits for
+a supervisor of the case's agency, who approves or refuses it in "approvals of “other”
+reasons". The wording screen's hints are shown as warnings, never as refusals. Nothing is
+changed in place or deleted.
 """
 
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -19,12 +22,15 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Agency, Membership
 from apps.care.admin import CareAdmin, ServiceForm, _actor, _agencies, _case_roles, _text, _when
+from apps.core.rules import CATALOGUE
 from apps.support import selectors, services
 from apps.support.models import (
+    ApprovalStatus,
     CooperationRecord,
     CooperationStatus,
     DeclineReason,
     EndReason,
+    OtherReasonApproval,
     ServiceKind,
     SupportService,
 )
@@ -43,6 +49,14 @@ def _works_for_an_agency(request: HttpRequest) -> bool:
         )
         setattr(request, "_haven_support_member", cached)  # noqa: B010 - HttpRequest declares no such attribute
     return cached
+
+
+def hint_messages(codes: list[str]) -> list[str]:
+    """The wording screen's hints, as the catalogue words them: for a person to weigh, not a refusal."""
+    return [
+        _("Check the wording: %(message)s (%(code)s)") % {"message": CATALOGUE[code].message, "code": code}
+        for code in codes
+    ]
 
 
 def _reason(label: Any, choices: list[tuple[str, Any]]) -> forms.CharField:
@@ -64,8 +78,8 @@ class ServiceRequestForm(ServiceForm):
     needs_text = _text(
         gettext_lazy("What the child needs from it"),
         help_text=gettext_lazy(
-            "Stored sealed with the child's own key. Services are given without conditions: never the child's "
-            "cooperation with the police, identification status or nationality."
+            "Stored sealed with the child's own key. Describe what the child needs: services are given without "
+            "conditions, never on the child's cooperation with the police, identification status or nationality."
         ),
     )
     requested_at = _when(gettext_lazy("Requested"), gettext_lazy("Leave empty for now."))
@@ -120,7 +134,9 @@ class EndForm(forms.Form):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Required for “other”. Stored sealed."),
+        help_text=gettext_lazy(
+            "Required for “other”, which takes effect once a supervisor of the case's agency approves it. Stored sealed."
+        ),
     )
 
 
@@ -131,7 +147,15 @@ class DeclineForm(forms.Form):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Required for “other”. Stored sealed."),
+        help_text=gettext_lazy(
+            "Required for “other”, which takes effect once a supervisor of the case's agency approves it. Stored sealed."
+        ),
+    )
+
+
+class RefuseForm(forms.Form):
+    why = forms.CharField(
+        label=gettext_lazy("Why the reason is refused"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
@@ -142,6 +166,20 @@ class StartForm(forms.Form):
         widget=admin.widgets.AdminSplitDateTime,
         help_text=gettext_lazy("Leave empty for now."),
     )
+
+
+def _outcome(request: HttpRequest, before: SupportService, after: SupportService, done: str) -> str:
+    """What the action did: done, or waiting for a supervisor's approval of "other"; hints as warnings."""
+    for hint in hint_messages([c for c in after.hints if c not in before.hints]):
+        messages.warning(request, hint)
+    pending = after.other_reasons.filter(status=ApprovalStatus.PENDING).first()
+    if after.status == before.status and pending is not None:
+        for hint in hint_messages(pending.hints):
+            messages.warning(request, hint)
+        return _("%(service)s: “other” awaits a supervisor's approval; the service goes on meanwhile.") % {
+            "service": before.get_kind_display()
+        }
+    return done % {"service": before.get_kind_display()}
 
 
 # --- The admins ---------------------------------------------------------------------------
@@ -175,9 +213,9 @@ class SupportServiceAdmin(CareAdmin):
         ),
     )
     fields = (
-        "case", "kind", "provider", "provider_name", "status", "opened_needs", "requested_at", "requested_by",
-        "started_at", "started_by", "ended_at", "ended_by", "end_reason", "opened_end_note", "declined_at",
-        "declined_by", "decline_reason", "opened_decline_note",
+        "case", "kind", "provider", "provider_name", "status", "opened_needs", "hints_shown", "requested_at",
+        "requested_by", "started_at", "started_by", "ended_at", "ended_by", "end_reason", "opened_end_note",
+        "declined_at", "declined_by", "decline_reason", "opened_decline_note", "other_approval",
     )  # fmt: skip
     readonly_fields = fields
 
@@ -223,6 +261,15 @@ class SupportServiceAdmin(CareAdmin):
     def provider_shown(self, obj: SupportService) -> str:
         return obj.provider_label
 
+    @admin.display(description=gettext_lazy("wording hints"))
+    def hints_shown(self, obj: SupportService) -> str:
+        return " ".join(hint_messages(obj.hints)) or "—"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        for hint in hint_messages(SupportService.objects.get(pk=obj.pk).hints):
+            self.message_user(request, hint, messages.WARNING)
+
     @admin.display(description=gettext_lazy("what the child needs from it"))
     def opened_needs(self, obj: SupportService) -> str:
         return self.opened(obj, "needs")
@@ -251,8 +298,8 @@ class SupportServiceAdmin(CareAdmin):
         actor = _actor(request)
 
         def end(service: SupportService, data: dict[str, Any]) -> str:
-            services.service_end(actor=actor, service=service, reason=data["reason"].strip(), note=data["note"])
-            return _("%(service)s ended.") % {"service": service.get_kind_display()}
+            after = services.service_end(actor=actor, service=service, reason=data["reason"].strip(), note=data["note"])
+            return _outcome(request, service, after, _("%(service)s ended."))
 
         return self.confirm_then(request, queryset, action="end_service", title=_("End the service"),
                                  form_class=EndForm, apply=end)  # fmt: skip
@@ -262,8 +309,10 @@ class SupportServiceAdmin(CareAdmin):
         actor = _actor(request)
 
         def decline(service: SupportService, data: dict[str, Any]) -> str:
-            services.service_decline(actor=actor, service=service, reason=data["reason"].strip(), note=data["note"])
-            return _("%(service)s declined by the provider.") % {"service": service.get_kind_display()}
+            after = services.service_decline(
+                actor=actor, service=service, reason=data["reason"].strip(), note=data["note"]
+            )
+            return _outcome(request, service, after, _("%(service)s declined by the provider."))
 
         return self.confirm_then(request, queryset, action="decline_service",
                                  title=_("Record that the provider declines"), form_class=DeclineForm,
@@ -300,3 +349,60 @@ class CooperationRecordAdmin(CareAdmin):
     @admin.display(description=gettext_lazy("note"))
     def opened_note(self, obj: CooperationRecord) -> str:
         return self.opened(obj, "note")
+
+
+@admin.register(OtherReasonApproval)
+class OtherReasonApprovalAdmin(CareAdmin):
+    """The "other" reasons asked for on the services of cases the actor sees; a supervisor of the
+    case's agency approves or refuses them, having read the reason and the wording hints."""
+
+    sealed = ("text",)
+    list_display = ("service", "case_shown", "step", "status", "requested_by", "requested_at", "decided_by")
+    list_filter = ("status", "step")
+    list_select_related = ("service__case", "requested_by", "decided_by")
+    actions = ("approve", "refuse")
+    fields = (
+        "service", "step", "opened_text", "hints_shown", "effective_at", "requested_by", "requested_at", "status",
+        "decided_by", "decided_at", "decision_note",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    def scope(self, actor: Any) -> QuerySet[OtherReasonApproval]:
+        return selectors.other_reason_list(actor=actor)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # asked for by ending or declining a service with "other"
+
+    @admin.display(description=gettext_lazy("case"))
+    def case_shown(self, obj: OtherReasonApproval) -> str:
+        return obj.service.case.reference
+
+    @admin.display(description=gettext_lazy("the reason given"))
+    def opened_text(self, obj: OtherReasonApproval) -> str:
+        return self.opened(obj, "text")
+
+    @admin.display(description=gettext_lazy("wording hints"))
+    def hints_shown(self, obj: OtherReasonApproval) -> str:
+        return " ".join(hint_messages(obj.hints)) or "—"
+
+    @admin.action(description=gettext_lazy("Approve the “other” reason"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[OtherReasonApproval]) -> HttpResponse | None:
+        actor = _actor(request)
+
+        def approve(approval: OtherReasonApproval, data: dict[str, Any]) -> str:
+            service = services.other_reason_approve(actor=actor, approval=approval)
+            return _("%(service)s: “other” approved.") % {"service": service.get_kind_display()}
+
+        return self.confirm_then(request, queryset, action="approve", title=_("Approve the “other” reason"),
+                                 form_class=forms.Form, apply=approve)  # fmt: skip
+
+    @admin.action(description=gettext_lazy("Refuse the “other” reason: the service goes on"))
+    def refuse(self, request: HttpRequest, queryset: QuerySet[OtherReasonApproval]) -> HttpResponse | None:
+        actor = _actor(request)
+
+        def refuse(approval: OtherReasonApproval, data: dict[str, Any]) -> str:
+            services.other_reason_refuse(actor=actor, approval=approval, why=data["why"])
+            return _("“Other” refused: the service goes on.")
+
+        return self.confirm_then(request, queryset, action="refuse", title=_("Refuse the “other” reason"),
+                                 form_class=RefuseForm, apply=refuse)  # fmt: skip

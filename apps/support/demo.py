@@ -5,7 +5,9 @@ Every provider, person and event here is invented. Needs the demo accounts and c
 nothing: each case's records are looked for first.
 
 The demo shows R5 at work: a boy who declined to cooperate with the police receives every
-one of the seven services; a girl who is only a presumed victim receives hers too.
+one of the seven services; a girl who is only a presumed victim receives hers too. Ends and
+declines take their reasons from the closed lists; one end "for another reason" awaits the
+supervisor's approval, the service going on meanwhile.
 """
 
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from apps.support import services
 from apps.support.models import (
     CooperationRecord,
     CooperationStatus,
+    DeclineReason,
     EndReason,
     ServiceKind,
     ServiceStatus,
@@ -74,12 +77,25 @@ def _services_for(case: Case, now: datetime, plan: list[tuple[str, str, str, str
             actor=worker, case=case, kind=kind, provider=_agency(agency) if agency else None, provider_name=outside,
             needs=DEMO_NEEDS[kind], requested_at=requested, at=requested,
         )  # fmt: skip
-        if status in (ServiceStatus.PROVIDED, ServiceStatus.ENDED):
+        if status in (ServiceStatus.PROVIDED, ServiceStatus.ENDED, OTHER_PENDING):
             service = services.service_start(actor=worker, service=service, at=requested + timedelta(days=2))
+        later = requested + timedelta(days=min(days - 1, 30))
         if status == ServiceStatus.ENDED:
-            services.service_end(actor=worker, service=service, reason=EndReason.COMPLETED,
-                                 at=requested + timedelta(days=min(days - 1, 30)))  # fmt: skip
+            services.service_end(actor=worker, service=service, reason=EndReason.COMPLETED, at=later)
+        elif status == ServiceStatus.DECLINED:
+            services.service_decline(actor=worker, service=service, reason=DeclineReason.NO_CAPACITY,
+                                     note="Fictional: the course is full until spring; on the waiting list.",
+                                     at=later)  # fmt: skip
+        elif status == OTHER_PENDING:
+            # A reason off the lists waits for the supervisor; the service goes on meanwhile.
+            services.service_end(actor=worker, service=service, reason=EndReason.OTHER,
+                                 note="Fictional: she now follows her sessions in Portuguese and asks for the "
+                                 "interpreter only when she wants one.", at=later)  # fmt: skip
     return len(plan)
+
+
+# A plan's status for a service whose end "for another reason" awaits the supervisor's approval.
+OTHER_PENDING = "other_pending"
 
 
 DEMO_NEEDS: dict[str, str] = {
@@ -145,6 +161,8 @@ def seed_support(*, now: datetime | None = None) -> DemoSupport:
         created += _services_for(blessing, now, [
             (ServiceKind.COUNSELLING, SAFE_PASSAGE, "", ServiceStatus.PROVIDED, 300),
             (ServiceKind.LEGAL_ASSISTANCE, LEGAL_AID, "", ServiceStatus.PROVIDED, 290),
+            (ServiceKind.VOCATIONAL_TRAINING, SAFE_PASSAGE, "", ServiceStatus.DECLINED, 20),
+            (ServiceKind.INTERPRETATION, "", "Alvora Community Interpreters", OTHER_PENDING, 60),
         ])  # fmt: skip
 
     ids = demo_cases().values("pk")

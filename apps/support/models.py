@@ -2,15 +2,20 @@
 
 Counselling, legal assistance, health care, education, vocational training, interpretation and
 accommodation are given whatever the child's cooperation with an investigation or
-prosecution, identification status, nationality or migration status. So a service row has no
-place for any of those: its request carries no condition, and the reasons a provider may
-decline or a service may end are choices that cannot name them (the database holds the
-choices too). Cooperation lives in its own table, which no service code path reads.
+prosecution, identification status, nationality or migration status. That is held by the
+structure, not by reading words: a service row has no field that could carry a condition; the
+reasons a provider may decline or a service may end are closed lists with no entry for any of
+those grounds (the database holds the lists too); "other" takes effect only with a
+supervisor's approval, recorded with who approved and the reason kept (`OtherReasonApproval`),
+and until then the service goes on. Cooperation lives in its own table, which no service code
+path reads. The wording screen (apps.support.rules) only adds hints for the approving
+supervisor and the case's staff to read.
 
 Free text that tells the child's needs or circumstances is sealed with the child's own key.
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +55,7 @@ class DeclineReason(models.TextChoices):
     LANGUAGE_UNAVAILABLE = "language_unavailable", _("No one speaks the child's language")
     CONFLICT_OF_INTEREST = "conflict_of_interest", _("Conflict of interest (the provider is linked to the case)")
     SAFETY = "safety", _("The child would not be safe there")
-    OTHER = "other", _("Other (say why)")
+    OTHER = "other", _("Other (say why; a supervisor approves)")
 
 
 class EndReason(models.TextChoices):
@@ -61,9 +66,10 @@ class EndReason(models.TextChoices):
     CHILD_CHOSE_TO_STOP = "child_chose_to_stop", _("The child chose to stop, after being told of the service")
     ANOTHER_PROVIDER = "another_provider", _("Continued by another provider")
     CHILD_MOVED = "child_moved", _("The child moved out of the provider's reach")
+    # Treats the person as an adult: refused while they are presumed a child (R2, apps/support/adulthood.py).
     ADULT_SERVICES = "adult_services", _("Handed over to services for adults")
     PROVIDER_STOPPED = "provider_stopped", _("The provider could not continue")
-    OTHER = "other", _("Other (say why)")
+    OTHER = "other", _("Other (say why; a supervisor approves)")
 
 
 _not_started = models.Q(started_at__isnull=True)
@@ -119,6 +125,13 @@ class SupportService(models.Model):
     )
     decline_reason = models.CharField(_("why declined"), max_length=32, choices=DeclineReason.choices, blank=True)
     decline_note = Sealed(_("about the decline"))
+    # The supervisor's approval of an "other" end or decline (the reason kept there too).
+    other_approval = models.OneToOneField(
+        "OtherReasonApproval", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("approval of “other”"),
+    )  # fmt: skip
+    # What the wording screen noticed in the free text (needs, notes): a hint, never a refusal.
+    hints = ArrayField(models.CharField(max_length=64), verbose_name=_("wording hints"), default=list, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -149,6 +162,12 @@ class SupportService(models.Model):
             ),
             # Each status carries exactly the facts that make it.
             models.CheckConstraint(condition=STATUS_FACTS, name="support_service_status_facts"),
+            # "Other" only with a supervisor's approval on file (a trigger checks it is approved).
+            models.CheckConstraint(
+                condition=(~models.Q(end_reason="other") & ~models.Q(decline_reason="other"))
+                | models.Q(other_approval__isnull=False),
+                name="support_service_other_approved",
+            ),
             models.CheckConstraint(
                 condition=models.Q(started_at__isnull=True) | models.Q(started_at__gte=models.F("requested_at")),
                 name="support_service_starts_after_request",
@@ -165,6 +184,71 @@ class SupportService(models.Model):
     @property
     def provider_label(self) -> str:
         return self.provider.name if self.provider_id and self.provider else self.provider_name
+
+
+class OtherStep(models.TextChoices):
+    END = "end", _("End of the service")
+    DECLINE = "decline", _("Decline by the provider")
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting a supervisor")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused: the service goes on")
+
+
+class OtherReasonApproval(models.Model):
+    """An end or decline for a reason not on the lists: it takes effect only once a supervisor
+    of the agency holding the case approves it (R5). Until then the service goes on; refused,
+    it goes on for good. Who asked, who decided, and the reason as given are kept; so are the
+    wording screen's hints, for the supervisor to read before deciding."""
+
+    service = models.ForeignKey(SupportService, on_delete=models.PROTECT, related_name="other_reasons")
+    step = models.CharField(_("what"), max_length=16, choices=OtherStep.choices)
+    text = Sealed(_("the reason given"))
+    hints = ArrayField(models.CharField(max_length=64), verbose_name=_("wording hints"), default=list, blank=True)
+    effective_at = models.DateTimeField(_("takes effect from"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by")
+    )
+    requested_at = models.DateTimeField(_("asked"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("decided by"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("why refused"), blank=True)
+
+    class Meta:
+        verbose_name = _("approval of an “other” reason")
+        verbose_name_plural = _("approvals of “other” reasons")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(step__in=OtherStep.values), name="support_other_step_known"),
+            models.UniqueConstraint(
+                fields=["service"], condition=models.Q(status="pending"), name="support_other_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
+                | models.Q(status="approved", decided_by__isnull=False, decided_at__gte=models.F("requested_at"))
+                | (
+                    models.Q(status="refused", decided_by__isnull=False, decided_at__gte=models.F("requested_at"))
+                    & ~models.Q(decision_note="")
+                ),
+                name="support_other_decision_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.get_status_display()} ({self.service_id})"
+
+    @property
+    def case(self) -> Case:
+        """The case whose child the kept reason concerns (its sealed text opens with that child's key)."""
+        return self.service.case
 
 
 class CooperationStatus(models.TextChoices):

@@ -1,16 +1,17 @@
-"""R5, support is unconditional: the screen that refuses any attempt to tie a service to the
-child's cooperation, identification status, or nationality and migration status.
+"""R5, support is unconditional: the guard on reasons, and the wording screen that is only a hint.
 
-The structured reasons (models.DeclineReason, models.EndReason) cannot name those grounds.
-Free text could, so every reason and condition is read for them, in the words a form, an
-import or another server may use — English, Portuguese, Spanish and French, with or without
-accents, in any case. The screen is strict on purpose: the reason a service is declined or
-ends never turns on criminal justice, identification or migration, and the listed reasons
-cover every legitimate one (a service whose goal was met is "completed", whatever it was for).
+The guard is the structure (apps.support.models): a service has no field that can carry a
+condition, an end or a decline takes a reason from a closed list with no entry for the
+child's cooperation, identification status or nationality, and "other" waits for a
+supervisor's approval. A reason that is not on the lists is refused; one posted by hand that
+names a ground ("not_cooperating") is refused with its SERVICES_UNCONDITIONAL refinement, so
+whoever tried sees which rule they met.
 
-A request's description of the child's needs may rightly mention the police or a residence
-permit ("legal assistance with the residence permit"); it is refused only where it makes the
-service conditional ("only if she testifies").
+Free text — what the child needs, a note, the words of an "other" reason — cannot be held by
+reading words: "as long as she keeps talking to the detectives" names no ground a list would
+catch. So the screen reads it for the grounds, in English, Portuguese, Spanish and French, with
+or without accents, in any case, and returns hints: kept with the record, shown to the case's
+staff, and to the supervisor who decides on an "other" reason. A hint refuses nothing.
 """
 
 import re
@@ -267,7 +268,7 @@ def makes_conditional(text: str) -> list[str]:
 
 
 def reasons_unconditional(found: Violations, *, texts: Iterable[str], field: str) -> None:
-    """A reason or condition that names cooperation, identification status or nationality is refused."""
+    """A reason posted by hand (not one of the listed ones) that names a ground is refused with its code."""
     codes: list[str] = []
     for text in texts:
         codes += [code for code in grounds_named(text) if code not in codes]
@@ -275,6 +276,14 @@ def reasons_unconditional(found: Violations, *, texts: Iterable[str], field: str
         found.add(code, field=field)
 
 
-def needs_unconditional(found: Violations, *, needs: str) -> None:
-    for code in makes_conditional(needs):
-        found.add(code, field="needs")
+def hints(*, needs: str = "", notes: Iterable[str] = ()) -> list[str]:
+    """The grounds the free text may tie the service to: for a person to read, never a refusal.
+
+    A description of needs may rightly mention the police or a residence permit, so it gives a
+    hint only where a sentence makes the service conditional; a note about an end or a decline
+    gives one wherever it names a ground.
+    """
+    codes = makes_conditional(needs)
+    for note in notes:
+        codes += [code for code in grounds_named(note) if code not in codes]
+    return [code for code in GROUNDS if code in codes]

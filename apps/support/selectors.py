@@ -9,7 +9,7 @@ from apps.cases import vault
 from apps.cases.models import Case
 from apps.cases.selectors import case_visibility
 from apps.core.crypto import KeyUnavailable
-from apps.support.models import ACTIVE_STATUSES, CooperationRecord, SupportService
+from apps.support.models import ACTIVE_STATUSES, CooperationRecord, OtherReasonApproval, SupportService
 
 
 def _visible_cases(actor: User) -> "QuerySet[Case, Any]":
@@ -35,6 +35,13 @@ def service_list_for_case_staff(*, actor: User) -> QuerySet[SupportService]:
 def active_service_count(*, case: Case) -> int:
     """Services still requested or being provided: owed to the child."""
     return SupportService.objects.filter(case=case, status__in=ACTIVE_STATUSES).count()
+
+
+def other_reason_list(*, actor: User) -> QuerySet[OtherReasonApproval]:
+    """The "other" reasons asked for on services of cases the actor sees (not the provider's view)."""
+    return OtherReasonApproval.objects.filter(service__case__in=_visible_cases(actor)).select_related(
+        "service__case", "requested_by", "decided_by"
+    )
 
 
 def cooperation_list(*, actor: User) -> QuerySet[CooperationRecord]:

@@ -236,6 +236,8 @@ CELERY_BEAT_SCHEDULE = {
     "care-plan-reviews": {"task": "apps.casework.tasks.care_plan_reviews_check", "schedule": 60 * 60.0},
     "security-assessments": {"task": "apps.family.tasks.security_assessments_check", "schedule": 60 * 60.0},
     "status-deadlines": {"task": "apps.rights.tasks.status_deadlines_check", "schedule": 60 * 60.0},
+    "interview-reviews": {"task": "apps.rights.tasks.interview_reviews_check", "schedule": 15 * 60.0},
+    "alerts-resolve": {"task": "apps.alerts.tasks.alerts_resolve_check", "schedule": 15 * 60.0},
     "best-interests-reviews": {"task": "apps.bestinterests.tasks.best_interests_reviews_check", "schedule": 60 * 60.0},
 }
 

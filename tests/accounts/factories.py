@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from apps.accounts.models import Agency, AgencyKind, Membership, Role, Team, User
 
@@ -46,3 +47,10 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     agency = factory.SubFactory(AgencyFactory)
     role = Role.CASEWORKER
+    started_at = factory.LazyFunction(timezone.now)
+    # In force by default, as if a second person had approved it: tests of other rules need a
+    # working role. Tests of approval itself use the services (or `pending=True`).
+    approved_at = factory.LazyAttribute(lambda m: None if m.pending else m.started_at)
+
+    class Params:
+        pending = False

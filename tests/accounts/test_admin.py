@@ -109,3 +109,107 @@ def test_a_membership_once_granted_cannot_be_rewritten(operator_client):
         {"user": membership.user.pk, "agency": membership.agency.pk, "role": "supervisor"},
     )
     assert Membership.objects.get(pk=membership.pk).role == Role.CASEWORKER
+
+
+# --- Role grants and their approval in the admin (ROLE_APPROVAL_REQUIRED) ------------------------
+def _grant_form(user, agency, role):
+    return {"user": user.pk, "agency": agency.pk, "role": role, "started_at_0": "2026-01-01",
+            "started_at_1": "10:00:00", "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"}  # fmt: skip
+
+
+def _signed_in(client, user):
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+    return client
+
+
+def test_an_operator_cannot_grant_a_supervisor_role_in_the_admin(operator_client):
+    user, agency = UserFactory(), AgencyFactory()
+    response = operator_client.post(reverse("admin:accounts_membership_add"), _grant_form(user, agency, "supervisor"))
+    assert response.status_code == 200
+    assert "ROLE_APPROVAL_REQUIRED.OPERATOR" in response.content.decode()
+    assert not Membership.objects.filter(user=user).exists()
+
+
+def test_an_operator_creates_the_first_administrator_in_the_admin(operator_client):
+    user, agency = UserFactory(), AgencyFactory()
+    response = operator_client.post(reverse("admin:accounts_membership_add"), _grant_form(user, agency, "agency_admin"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Membership.objects.active().filter(user=user, role=Role.AGENCY_ADMIN).exists()
+
+
+def test_an_agency_admin_asks_for_a_role_in_the_admin_and_it_awaits_approval(client):
+    admin = MembershipFactory(role=Role.AGENCY_ADMIN)
+    person = UserFactory()
+    client = _signed_in(client, admin.user)
+    response = client.post(reverse("admin:accounts_membership_add"), _grant_form(person, admin.agency, "caseworker"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Membership.objects.get(user=person).is_pending
+
+
+def test_an_agency_admin_cannot_give_themselves_the_supervisor_role_in_the_admin(client):
+    admin = MembershipFactory(role=Role.AGENCY_ADMIN)
+    client = _signed_in(client, admin.user)
+    response = client.post(reverse("admin:accounts_membership_add"),
+                           _grant_form(admin.user, admin.agency, "supervisor"))  # fmt: skip
+    assert response.status_code == 200
+    assert "ROLE_APPROVAL_REQUIRED.SELF" in response.content.decode()
+    assert not Membership.objects.filter(user=admin.user, role=Role.SUPERVISOR).exists()
+
+
+def _pending(agency):
+    asker = MembershipFactory(role=Role.AGENCY_ADMIN, agency=agency).user
+    return services.membership_grant(actor=asker, user=UserFactory(), agency=agency, role=Role.SUPERVISOR)
+
+
+def test_a_supervisor_approves_a_grant_in_the_admin(client):
+    supervisor = MembershipFactory(role=Role.SUPERVISOR)
+    requested = _pending(supervisor.agency)
+    client = _signed_in(client, supervisor.user)
+    client.post(reverse("admin:accounts_membership_changelist"),
+                {"action": "approve_memberships", "_selected_action": [requested.pk]})  # fmt: skip
+    requested.refresh_from_db()
+    assert requested.approved_by == supervisor.user
+
+
+def test_the_grantee_cannot_approve_their_own_grant_in_the_admin(client):
+    agency = AgencyFactory()
+    requested = _pending(agency)
+    # The grantee is also an administrator of the agency: still not their own approver.
+    MembershipFactory(user=requested.user, role=Role.AGENCY_ADMIN, agency=agency)
+    client = _signed_in(client, requested.user)
+    response = client.post(reverse("admin:accounts_membership_changelist"),
+                           {"action": "approve_memberships", "_selected_action": [requested.pk]}, follow=True)  # fmt: skip
+    assert "ROLE_APPROVAL_REQUIRED.SELF" in response.content.decode()
+    assert Membership.objects.get(pk=requested.pk).is_pending
+
+
+def test_an_operator_cannot_approve_a_grant_in_the_admin(operator_client):
+    requested = _pending(AgencyFactory())
+    response = operator_client.post(reverse("admin:accounts_membership_changelist"),
+                                    {"action": "approve_memberships", "_selected_action": [requested.pk]},
+                                    follow=True)  # fmt: skip
+    assert "ROLE_APPROVAL_REQUIRED.NOT_AN_APPROVER" in response.content.decode()
+    assert Membership.objects.get(pk=requested.pk).is_pending
+
+
+def test_a_supervisor_refuses_a_grant_in_the_admin(client):
+    supervisor = MembershipFactory(role=Role.SUPERVISOR)
+    requested = _pending(supervisor.agency)
+    client = _signed_in(client, supervisor.user)
+    client.post(reverse("admin:accounts_membership_changelist"),
+                {"action": "refuse_memberships", "_selected_action": [requested.pk]})  # fmt: skip
+    requested.refresh_from_db()
+    assert requested.ended_at is not None
+    assert requested.approved_at is None
+
+
+def test_an_agency_admin_sees_only_their_agencys_memberships(client):
+    admin = MembershipFactory(role=Role.AGENCY_ADMIN)
+    other = MembershipFactory(role=Role.CASEWORKER)
+    client = _signed_in(client, admin.user)
+    response = client.get(reverse("admin:accounts_membership_changelist"))
+    assert response.status_code == 200
+    assert str(other.user) not in response.content.decode()
+    assert client.get(reverse("admin:accounts_membership_change", args=[other.pk])).status_code in {302, 403, 404}

@@ -8,13 +8,13 @@ from apps.age import services
 from apps.age.models import AgeAssessment, MethodKind, MethodOutcome, ResultGround
 from apps.age.rules import Consent, Professional
 from apps.cases.models import Case
-from apps.cases.services import child_identity, child_identity_update
+from apps.cases.services import child_identity_update
 from apps.guardianship.models import AppointmentKind, DecisionKind
 from apps.guardianship.services import guardian_appoint, guardian_opinion_record
 from apps.voice.models import HowExpressed, ViewsDecision
 from apps.voice.services import child_views_record
 from tests.accounts.factories import AgencyFactory, TeamFactory
-from tests.cases.factories import caseworker_in, register, supervisor_in
+from tests.cases.factories import caseworker_in, read_identity, register, supervisor_in
 from tests.guardianship.factories import eligible_guardian
 
 # A fixed moment: every step of a story is dated from it, so the tests can stand on any day.
@@ -66,7 +66,7 @@ def world(
 
 
 def with_disability(w: World, text="Deaf; communicates in sign language") -> None:
-    identity = replace(child_identity(w.child), disabilities=text)
+    identity = replace(read_identity(w.child), disabilities=text)
     child_identity_update(actor=w.caseworker, case=w.case, identity=identity)
 
 

@@ -379,6 +379,24 @@ def test_treating_a_presumed_minor_as_an_adult_is_refused_until_a_document_shows
     assert AdultTreatment.objects.get().ended_by_document == document
 
 
+def test_a_passport_the_childs_own_claim_contradicts_is_named_as_disputed_until_the_child_accepts_it(cw, w, now):
+    document = services.identity_document_record(
+        actor=w.caseworker, case=w.case, kind=DocumentKind.PASSPORT, issuing_country="MA", birth_date=date(2000, 1, 1),
+        at=now - 2 * DAY,
+    )  # fmt: skip
+    assert cw.post(add_url(AgeClaim), {"case": w.case.pk, "birth_date": "2011-02-03"}).status_code == 302
+    assert errors(cw.post(add_url(AdultTreatment), treatment(w.case))) == [
+        message("PRESUMED_MINOR", action="a referral to services for adults"),
+        message("PRESUMED_MINOR.DOCUMENT_DISPUTED_BY_CLAIM", document="Passport"),
+    ]
+    refused = post_change(cw, document, event="accept", reason="Says the passport is his after all.")
+    assert errors(refused) == ["Only a supervisor of the agency holding the case does this."]
+    cw.force_login(w.supervisor)
+    assert post_change(cw, document, event="accept", reason="Says the passport is his after all.").status_code == 302
+    assert cw.post(add_url(AdultTreatment), treatment(w.case)).status_code == 302
+    assert AdultTreatment.objects.get().ended_by_document == document
+
+
 def test_an_external_decision_is_named_as_not_enough(cw, w, now):
     services.external_decision_record(
         actor=w.caseworker, case=w.case, authority="Border police", authority_country="PT",

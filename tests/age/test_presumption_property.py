@@ -1,7 +1,8 @@
 """The presumption of minority, against an oracle written from the domain guide's own sentences.
 
 Stories of documents (disputed or not, flagged or not, and the flag or dispute withdrawn),
-claims, decisions of other authorities, an assessment (a range of ages or inconclusive,
+claims (before or after the documents, the child's own claim disputing a document that shows
+adulthood), decisions of other authorities, an assessment (a range of ages or inconclusive,
 approved or not) and appeals are recorded through the services; then, at moments before,
 during and after the assessment and its appeal period, `is_treated_as_child` must give the
 answer the oracle below derives from DOMAIN.md R2. The oracle never calls Haven's code: it
@@ -76,7 +77,7 @@ class Assessment:
 class Story:
     t0: datetime
     documents: list[Doc]
-    claims: list[date]
+    claims: list[tuple[date, datetime]]  # the birth date claimed, when it was recorded
     external: list[tuple[date, date]]
     assessment: Assessment | None
     moments: list[datetime]
@@ -93,7 +94,15 @@ def expected_treated_as_child(story: Story, at: datetime) -> bool:
         disputes = doc.disputed and not (doc.dispute_withdrawn is not None and doc.dispute_withdrawn <= at)
         flagged = doc.flagged is not None and doc.flagged <= at
         flagged = flagged and not (doc.flag_withdrawn is not None and doc.flag_withdrawn <= at)
-        if not disputes and not flagged and years_old(doc.born, day) >= 18:
+        # "... that the person does not dispute": a claim of their own by which they are still a
+        # child disputes it as much as saying so, until they are recorded as accepting it.
+        claimed_child = any(
+            recorded <= at
+            and years_old(claimed, day) < 18
+            and not (doc.dispute_withdrawn is not None and recorded <= doc.dispute_withdrawn <= at)
+            for claimed, recorded in story.claims
+        )
+        if not disputes and not flagged and not claimed_child and years_old(doc.born, day) >= 18:
             return False
     # "... or an approved age-assessment conclusion whose youngest possible age is 18 or more —
     # and then only once the appeal period has passed or an appeal has been decided."
@@ -150,12 +159,14 @@ def stories(draw) -> Story:
                 born=born(),
                 recorded=recorded,
                 disputed=disputed,
-                dispute_withdrawn=recorded + _days(draw, 0, 400) + HOUR if disputed and draw(st.booleans()) else None,
+                # Accepted later, whether disputed by saying so or only by a claim.
+                dispute_withdrawn=recorded + _days(draw, 0, 400) + HOUR if draw(st.booleans()) else None,
                 flagged=flagged,
                 flag_withdrawn=flagged + _days(draw, 0, 400) + HOUR if flagged and draw(st.booleans()) else None,
             )
         )
-    claims = [born() for _ in range(draw(st.integers(0, 2)))]
+    # Claims before or after the documents, some making the person younger than a document does.
+    claims = [(born(), t0 + _days(draw, -30, 400)) for _ in range(draw(st.integers(0, 2)))]
     external = []
     for _ in range(draw(st.integers(0, 2))):
         latest = born(10, 30)
@@ -208,6 +219,8 @@ def boundaries(story: Story) -> list[datetime]:
             t for t in (d.flagged, d.flag_withdrawn, d.dispute_withdrawn) if t
         ]
         edges += coming_of_age(d.born)
+    for claimed, recorded in story.claims:
+        edges += [recorded - second, recorded, *coming_of_age(claimed)]
     return edges
 
 
@@ -232,7 +245,7 @@ def record_documents(w, story: Story) -> None:
             services.identity_document_flag_withdraw(actor=w.supervisor, document=document, reason="Genuine.",
                                                      at=d.flag_withdrawn)  # fmt: skip
         if d.dispute_withdrawn:
-            services.identity_document_dispute(actor=w.caseworker, document=document, disputed=False,
+            services.identity_document_dispute(actor=w.supervisor, document=document, disputed=False,
                                                reason="Now accepts it.", at=d.dispute_withdrawn)  # fmt: skip
 
 
@@ -266,8 +279,8 @@ def record_assessment(w, a: Assessment) -> None:
 def record(story: Story):
     w = world(appointed_at=story.t0 - 30 * DAY)
     record_documents(w, story)
-    for claimed in story.claims:
-        services.age_claim_record(actor=w.caseworker, case=w.case, birth_date=claimed, at=story.t0)
+    for claimed, recorded in story.claims:
+        services.age_claim_record(actor=w.caseworker, case=w.case, birth_date=claimed, at=recorded)
     for earliest, latest in story.external:
         services.external_decision_record(
             actor=w.caseworker, case=w.case, authority="Immigration", authority_country="PT",

@@ -445,9 +445,66 @@ def test_a_flagged_document_ends_nothing_until_a_supervisor_withdraws_the_flag(w
 def test_a_document_the_person_disputes_ends_nothing_until_they_accept_it(w):
     document = adult_document(w, disputed=True, dispute_reason="Says it was bought for the journey.")
     assert refused(treat_as_adult, w, at=T0 + DAY) == ["PRESUMED_MINOR"]
-    services.identity_document_dispute(actor=w.caseworker, document=document, disputed=False,
+    services.identity_document_dispute(actor=w.supervisor, document=document, disputed=False,
                                        reason="Now says it is his.", at=T0 + 2 * DAY)  # fmt: skip
     assert treat_as_adult(w, at=T0 + 3 * DAY).pk
+
+
+def test_only_a_supervisor_records_that_the_person_no_longer_disputes_a_document(w):
+    document = adult_document(w, disputed=True, dispute_reason="Says it was bought for the journey.")
+    with pytest.raises(PermissionDenied):
+        services.identity_document_dispute(actor=w.caseworker, document=document, disputed=False,
+                                           reason="Now says it is his.", at=T0 + DAY)  # fmt: skip
+    assert refused(treat_as_adult, w, at=T0 + 2 * DAY) == ["PRESUMED_MINOR"]
+
+
+# --- A document contradicted by the child's own claim is disputed ---------------------------------
+def claim(w, born, *, at):
+    return services.age_claim_record(actor=w.caseworker, case=w.case, birth_date=born, at=at)
+
+
+def test_a_passport_contradicted_by_the_childs_claim_does_not_end_the_presumption(w):
+    adult_document(w, born=date(2000, 1, 1), at=T0)
+    claim(w, date(2010, 5, 1), at=T0 + DAY)
+    assert refused(treat_as_adult, w, at=T0 + 2 * DAY) == [
+        "PRESUMED_MINOR",
+        "PRESUMED_MINOR.DOCUMENT_DISPUTED_BY_CLAIM",
+    ]
+    assert is_treated_as_child(child=w.child, at=T0 + 2 * DAY)
+
+
+def test_a_claim_made_before_the_passport_was_recorded_disputes_it_too(w):
+    claim(w, date(2010, 5, 1), at=T0 - DAY)
+    adult_document(w, born=date(2000, 1, 1), at=T0)
+    assert is_treated_as_child(child=w.child, at=T0 + DAY)
+
+
+def test_a_claim_that_also_shows_adulthood_disputes_nothing(w):
+    adult_document(w, born=date(2000, 1, 1), at=T0)
+    claim(w, date(2001, 3, 3), at=T0 + DAY)
+    assert treat_as_adult(w, at=T0 + 2 * DAY).pk
+
+
+def test_a_claimed_dispute_ends_when_the_supervisor_records_that_the_child_accepts_the_document(w):
+    document = adult_document(w, born=date(2000, 1, 1), at=T0)
+    claim(w, date(2010, 5, 1), at=T0 + DAY)
+    services.identity_document_dispute(actor=w.supervisor, document=document, disputed=False,
+                                       reason="Told the interpreter the passport is his.", at=T0 + 2 * DAY)  # fmt: skip
+    assert treat_as_adult(w, at=T0 + 3 * DAY).ended_by_document == document
+    claim(w, date(2011, 1, 1), at=T0 + 4 * DAY)  # a new claim reopens the dispute
+    assert refused(treat_as_adult, w, at=T0 + 5 * DAY) == [
+        "PRESUMED_MINOR",
+        "PRESUMED_MINOR.DOCUMENT_DISPUTED_BY_CLAIM",
+    ]
+
+
+def test_a_claimed_dispute_is_settled_by_an_approved_assessment_once_its_appeal_period_passed(w):
+    adult_document(w, born=date(2000, 1, 1), at=T0 - 10 * DAY)
+    claim(w, date(2010, 5, 1), at=T0 - 9 * DAY)
+    assessment = approved_range(w, youngest=19, oldest=23)
+    before = assessment.appeal_period_ends_at - DAY
+    assert "PRESUMED_MINOR.DOCUMENT_DISPUTED_BY_CLAIM" in refused(treat_as_adult, w, at=before)
+    assert treat_as_adult(w, at=assessment.appeal_period_ends_at + DAY).ended_by_assessment == assessment
 
 
 def test_a_disputed_document_needs_what_the_person_says(w):

@@ -166,3 +166,25 @@ def test_a_role_ended_closes_the_door_to_its_alerts(client, agency):
     _mark_done(client, [alert], confirm="yes", outcome="Done")
     alert.refresh_from_db()
     assert alert.done_at is None
+
+
+def test_the_caseworker_reads_her_childs_alert_in_the_admin_but_does_not_close_it_for_the_supervisors(client, agency):
+    case = register(agency=agency).case
+    caseworker = _staff(case.assigned_caseworker)
+    alert = alert_raise(kind=AlertKind.GUARDIAN_OVERDUE, agency=agency, role=Role.SUPERVISOR, case=case,
+                        key=f"provisional:{case.pk}")  # fmt: skip
+    client.force_login(caseworker)
+    assert _listed(client) == [alert.pk]
+    response = _mark_done(client, [alert], confirm="1", outcome="Called the authority")
+    assert any("not addressed to you" in str(m) for m in get_messages(response.wsgi_request))
+    alert.refresh_from_db()
+    assert alert.done_at is None
+
+
+def test_the_admin_shows_how_an_alert_ended(boss_client, boss, agency):
+    alert = alert_raise(kind=AlertKind.CHILD_HELD, agency=agency, role=Role.SUPERVISOR)
+    _mark_done(boss_client, [alert], confirm="1", outcome="Released the same day")
+    alert.refresh_from_db()
+    assert alert.resolution == "done"
+    page = boss_client.get(reverse("admin:alerts_alert_change", args=[alert.pk])).content.decode()
+    assert "Marked done" in page

@@ -131,8 +131,8 @@ def test_the_database_refuses_a_detention_kind_written_by_raw_sql(case, casework
     ):
         cursor.execute(
             "INSERT INTO care_placement (case_id, kind, justification, urgent, urgent_reason, household, "
-            "separation_decision, end_reason, starts_at, recorded_by_id, recorded_at) "
-            "VALUES (%s, 'immigration_detention', '', false, '', gen_random_uuid(), '', '', now(), %s, now())",
+            "separation_decision, end_reason, country, starts_at, recorded_by_id, recorded_at) "
+            "VALUES (%s, 'immigration_detention', '', false, '', gen_random_uuid(), '', '', 'PT', now(), %s, now())",
             [case.pk, caseworker.pk],
         )
 
@@ -145,8 +145,8 @@ def test_the_database_refuses_an_unjustified_shelter_written_by_raw_sql(case, ca
     ):
         cursor.execute(
             "INSERT INTO care_placement (case_id, kind, justification, urgent, urgent_reason, household, "
-            "separation_decision, end_reason, starts_at, recorded_by_id, recorded_at) "
-            "VALUES (%s, 'shelter', '', false, '', gen_random_uuid(), '', '', now(), %s, now())",
+            "separation_decision, end_reason, country, starts_at, recorded_by_id, recorded_at) "
+            "VALUES (%s, 'shelter', '', false, '', gen_random_uuid(), '', '', 'PT', now(), %s, now())",
             [case.pk, caseworker.pk],
         )
 

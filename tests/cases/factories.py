@@ -1,7 +1,8 @@
 from datetime import date
 
 from apps.accounts.models import Role
-from apps.cases.services import ChildIdentity, case_register
+from apps.audit.models import Channel
+from apps.cases.services import ChildIdentity, case_register, case_sealed_values, child_identity
 from tests.accounts.factories import AgencyFactory, MembershipFactory, TeamFactory
 
 DEFAULT_CASE = {"identification_method": "police", "scope": "transnational", "exploitation_forms": ["ForcedBegging"]}
@@ -37,3 +38,14 @@ def register(actor=None, agency=None, *, given="Aïcha", family="Benali", aliase
         child_facts=case.get("child_facts", {"unaccompanied": True, "nationalities": ["MA"]}),
         case_facts=facts,
     )
+
+
+def read_identity(child):
+    """The child's identity, read (and logged) as the caseworker who registered their first case."""
+    case = child.cases.order_by("pk").first()
+    return child_identity(child, actor=case.registered_by, channel=Channel.WEB, case=case)
+
+
+def read_notes(case):
+    """The case's sealed notes, read (and logged) as the caseworker who registered it."""
+    return case_sealed_values(case, actor=case.registered_by, channel=Channel.WEB)

@@ -18,7 +18,7 @@ from apps.core.admin import ServiceRefusalsMixin
 from apps.core.rules import RuleViolation, Violation
 from apps.voice.models import ViewsDecision
 from tests.accounts.factories import AgencyFactory, MembershipFactory, TeamFactory, UserFactory
-from tests.cases.factories import register
+from tests.cases.factories import read_identity, read_notes, register
 from tests.solutions.factories import prepare_for
 from tests.voice.factories import heard
 
@@ -87,7 +87,7 @@ def _details(case, **changes):
         "reflection_period_end": "",
     }
     if child.anonymised_at is None:
-        identity = services.child_identity(child)
+        identity = read_identity(child)
         data |= {
             "given_names": identity.given_names,
             "family_names": identity.family_names,
@@ -100,7 +100,13 @@ def _details(case, **changes):
             data[f"initial-{name}"] = str(bool(data.get(name)))
         elif name in data:
             data[f"initial-{name}"] = data[name]
-    for prefix, count in (("transitions", case.transitions.count()), ("documents", case.documents.count())):
+    inlines = (
+        ("transitions", case.transitions.count()),
+        ("gating_fact_changes", case.gating_fact_changes.count()),
+        ("facts_reliances", case.facts_reliances.count()),
+        ("documents", case.documents.count()),
+    )
+    for prefix, count in inlines:
         data |= {
             f"{prefix}-TOTAL_FORMS": count,
             f"{prefix}-INITIAL_FORMS": count,
@@ -468,13 +474,13 @@ def test_the_add_form_registers_through_the_service_and_seals_the_names(casework
     case = Case.objects.get(registered_by=caseworker)
     assert (case.owning_agency, case.assigned_caseworker, case.state) == (agency, caseworker, "registered")
     assert case.exploitation_forms == ["ForcedBegging", "ChildLabour"]
-    identity = services.child_identity(case.child)
+    identity = read_identity(case.child)
     assert (identity.given_names, identity.aliases, identity.birth_date) == (
         "Zainab",
         ("Zee", "Zaina"),
         date(2012, 3, 1),
     )
-    assert services.case_sealed_values(case)["protection_needs"] == "A safe place away from the street."
+    assert read_notes(case)["protection_needs"] == "A safe place away from the street."
     assert Child.objects.get(pk=case.child_id).nationalities == ["NG"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM cases_child WHERE id = %s", [case.child_id])
@@ -692,6 +698,7 @@ def test_the_childs_facts_are_prefilled_and_saved_through_the_service(caseworker
             stateless="on",
             parents_implicated="on",
             country_of_origin="ma",
+            gating_fact_reason="The child said at interview that her parents sold her.",
         ),
     )
 
@@ -731,7 +738,7 @@ def test_a_save_leaves_alone_the_child_values_someone_else_changed_meanwhile(cas
     assert response.status_code == 302
     child = Child.objects.get(pk=case.child_id)
     assert (child.sex, child.languages) == ("female", ["Darija"])
-    assert services.child_identity(child).given_names == "Aisha"
+    assert read_identity(child).given_names == "Aisha"
     assert Case.objects.get(pk=case.pk).risk_level == "low"
 
 
@@ -752,12 +759,17 @@ def test_the_childs_identity_is_prefilled_and_saved_sealed(caseworker_client, ca
     response = caseworker_client.post(
         _change_url(case),
         _details(
-            case, given_names="Aisha", family_names="Benali-Haddad", aliases="Ayo, Shasha", birth_date="2011-06-07"
+            case,
+            given_names="Aisha",
+            family_names="Benali-Haddad",
+            aliases="Ayo, Shasha",
+            birth_date="2011-06-07",
+            gating_fact_reason="Her birth certificate arrived.",
         ),
     )
 
     assert response.status_code == 302, response.content.decode()[:3000]
-    identity = services.child_identity(Child.objects.get(pk=case.child_id))
+    identity = read_identity(Child.objects.get(pk=case.child_id))
     assert (identity.given_names, identity.family_names, identity.aliases, identity.birth_date) == (
         "Aisha",
         "Benali-Haddad",
@@ -795,7 +807,7 @@ def test_an_identity_without_any_name_is_refused(caseworker_client, case):
     assert response.context["adminform"].form.errors["given_names"] == [
         "Record at least a first name or an alias, even a provisional one."
     ]
-    assert services.child_identity(Child.objects.get(pk=case.child_id)).given_names == "Aïcha"
+    assert read_identity(Child.objects.get(pk=case.child_id)).given_names == "Aïcha"
 
 
 def test_an_anonymised_childs_page_shows_no_identity_to_edit(supervisor_client, supervisor, case):

@@ -34,8 +34,9 @@ from apps.cases.models import (
     PossibleDuplicateNotice,
 )
 from apps.cases.selectors import case_list
-from apps.cases.services import case_sealed_values, child_identity, child_possible_duplicates
+from apps.cases.services import child_possible_duplicates
 from apps.cases.workflow import allowed_moves
+from tests.cases.factories import read_identity, read_notes
 
 pytestmark = pytest.mark.django_db
 
@@ -160,11 +161,11 @@ def test_look_alikes_in_the_other_country_become_notices_for_that_agency(demo):
 
 
 def test_demo_children_open_with_their_own_keys(demo):
-    kiki = child_identity(demo_case("ALV-03").child)
+    kiki = read_identity(demo_case("ALV-03").child)
     assert (kiki.given_names, kiki.aliases) == ("", ("Kiki",))
-    aicha = child_identity(demo_case("ALV-01").child)
+    aicha = read_identity(demo_case("ALV-01").child)
     assert (aicha.given_names, aicha.family_names, aicha.birth_date.year) == ("Aïcha", "Benali", 2011)
-    assert "burn" in case_sealed_values(demo_case("ALV-01"))["exploitation_narrative"]
+    assert "burn" in read_notes(demo_case("ALV-01"))["exploitation_narrative"]
 
 
 def _name_words():

@@ -28,9 +28,7 @@ from apps.cases.models import Case, CaseTransition, Child, ChildKey, ChildNameTr
 from apps.cases.services import (
     ChildIdentity,
     case_register,
-    case_sealed_values,
     child_anonymise,
-    child_identity,
     child_possible_duplicates,
     document_attach,
     document_open,
@@ -40,7 +38,7 @@ from apps.core import crypto
 from apps.core.tasks import health_ping
 from config import embedded_db
 from tests.accounts.factories import AgencyFactory, TeamFactory
-from tests.cases.factories import DEFAULT_CASE, caseworker_in, register, supervisor_in
+from tests.cases.factories import DEFAULT_CASE, caseworker_in, read_identity, read_notes, register, supervisor_in
 
 GIVEN, FAMILY, ALIAS = "Zuleika", "Okonkwo-Ferreira", "Zuzú Baobá"
 BORN = date(2012, 3, 7)
@@ -187,7 +185,7 @@ def test_a_dump_the_logs_the_broker_and_media_hold_nothing_that_identifies_the_c
         agency = AgencyFactory()
         caseworker = caseworker_in(agency, TeamFactory(agency=agency))
         case, document = register_zuleika(caseworker, agency)
-        assert child_identity(case.child).given_names == GIVEN  # it is all there, sealed
+        assert read_identity(case.child).given_names == GIVEN  # it is all there, sealed
         child_possible_duplicates(actor=caseworker, names=[f"{GIVEN} {FAMILY}", ALIAS], birth_year=BORN.year)
 
         # A web request: a search in the query string and the document's download.
@@ -253,11 +251,11 @@ def test_master_keys_rotate_and_the_old_one_can_then_go(zuleika, master_keys, se
 
     # The new key comes first; children sealed before still open through the old one.
     master_keys(f"{new},{old}")
-    assert child_identity(case.child).given_names == GIVEN
+    assert read_identity(case.child).given_names == GIVEN
     # ... but not without it, until their data keys are re-wrapped.
     master_keys(new)
     with pytest.raises(crypto.KeyUnavailable):
-        child_identity(case.child)
+        read_identity(case.child)
 
     master_keys(f"{new},{old}")
     assert master_keys_rotate() == ChildKey.objects.filter(wrapped__isnull=False).count() >= 1
@@ -265,14 +263,14 @@ def test_master_keys_rotate_and_the_old_one_can_then_go(zuleika, master_keys, se
     assert master_keys_rotate() == 0
 
     master_keys(new)
-    identity = child_identity(Child.objects.get(pk=case.child_id))
+    identity = read_identity(Child.objects.get(pk=case.child_id))
     assert (identity.given_names, identity.family_names, identity.aliases, identity.birth_date) == (
         GIVEN,
         FAMILY,
         (ALIAS,),
         BORN,
     )
-    assert case_sealed_values(Case.objects.get(pk=case.pk))["exploitation_narrative"] == NARRATIVE
+    assert read_notes(Case.objects.get(pk=case.pk))["exploitation_narrative"] == NARRATIVE
     opened = document_open(actor=caseworker, document_id=document.pk, channel=Channel.WEB)
     assert (opened.filename, opened.content) == (FILENAME, DOCUMENT)
 
@@ -281,7 +279,7 @@ def test_a_data_key_under_a_master_key_nobody_has_any_more_is_unavailable(zuleik
     case, _, _ = zuleika
     master_keys(f"other:{crypto.new_key_text()}")
     with pytest.raises(crypto.KeyUnavailable):
-        child_identity(case.child)
+        read_identity(case.child)
 
 
 def test_anonymising_shreds_the_child_and_keeps_the_rows(zuleika):
@@ -298,9 +296,9 @@ def test_anonymising_shreds_the_child_and_keeps_the_rows(zuleika):
     child_anonymise(actor=supervisor_in(case.owning_agency), child=child)
 
     with pytest.raises(crypto.KeyUnavailable):
-        child_identity(child)
+        read_identity(child)
     with pytest.raises(crypto.KeyUnavailable):
-        case_sealed_values(case)
+        read_notes(case)
     with pytest.raises(crypto.KeyUnavailable):
         document_open(actor=caseworker, document_id=document.pk, channel=Channel.WEB)
     assert (
@@ -329,7 +327,7 @@ def test_only_a_supervisor_of_the_agency_may_anonymise(zuleika):
         child_anonymise(actor=caseworker, child=case.child)
     with pytest.raises(PermissionDenied):
         child_anonymise(actor=supervisor_in(AgencyFactory()), child=case.child)
-    assert child_identity(case.child).given_names == GIVEN
+    assert read_identity(case.child).given_names == GIVEN
 
 
 # --- A sealed value opens only where it was sealed -----------------------------------------------
@@ -342,11 +340,11 @@ def test_a_sealed_value_copied_into_another_childs_row_does_not_open(zuleika):
 
     Child.objects.filter(pk=other.child_id).update(names=bytes(zuleika_child.names))
     with pytest.raises(crypto.TamperedData):
-        child_identity(Child.objects.get(pk=other.child_id))
+        read_identity(Child.objects.get(pk=other.child_id))
 
     Case.objects.filter(pk=other.pk).update(exploitation_narrative=bytes(case.exploitation_narrative))
     with pytest.raises(crypto.TamperedData):
-        case_sealed_values(Case.objects.select_related("child").get(pk=other.pk))
+        read_notes(Case.objects.select_related("child").get(pk=other.pk))
 
 
 def test_a_sealed_value_moved_to_another_column_of_the_same_child_does_not_open(zuleika):
@@ -354,7 +352,7 @@ def test_a_sealed_value_moved_to_another_column_of_the_same_child_does_not_open(
     child = Child.objects.get(pk=case.child_id)
     Child.objects.filter(pk=child.pk).update(contacts=bytes(child.address))
     with pytest.raises(crypto.TamperedData):
-        child_identity(Child.objects.get(pk=child.pk))
+        read_identity(Child.objects.get(pk=child.pk))
 
 
 def test_a_data_key_copied_to_another_child_does_not_unwrap(zuleika):
@@ -363,7 +361,7 @@ def test_a_data_key_copied_to_another_child_does_not_unwrap(zuleika):
     theirs = ChildKey.objects.get(child_id=case.child_id)
     ChildKey.objects.filter(child_id=other.child_id).update(wrapped=bytes(theirs.wrapped))
     with pytest.raises(crypto.TamperedData):
-        child_identity(Child.objects.get(pk=other.child_id))
+        read_identity(Child.objects.get(pk=other.child_id))
 
 
 def test_an_altered_ciphertext_does_not_open(zuleika):
@@ -373,4 +371,4 @@ def test_an_altered_ciphertext_does_not_open(zuleika):
     altered[-1] ^= 1
     Child.objects.filter(pk=child.pk).update(names=bytes(altered))
     with pytest.raises(crypto.TamperedData):
-        child_identity(Child.objects.get(pk=child.pk))
+        read_identity(Child.objects.get(pk=child.pk))

@@ -14,7 +14,7 @@ from apps.core.errors import StaleRecord, TransitionNotAllowed
 from apps.core.rules import RuleViolation
 from apps.voice.models import ViewsDecision
 from tests.accounts.factories import UserFactory
-from tests.cases.factories import register, supervisor_in
+from tests.cases.factories import caseworker_in, register, supervisor_in
 from tests.solutions.factories import prepare_for
 from tests.voice.factories import heard
 
@@ -156,13 +156,96 @@ def test_a_case_cannot_be_inserted_in_a_later_state():
         )
 
 
-def test_a_raw_update_along_the_workflow_is_allowed_and_bumps_the_version():
+def _commit_checks():
+    """Run now the checks deferred to commit (a test's transaction is never committed)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def _written_and_checked(*statements):
+    """Run raw statements as the application role, then the commit checks; undone if refused."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+MOVE = "UPDATE cases_case SET state = %s WHERE id = %s"
+TRANSITION_ROW = (
+    "INSERT INTO cases_casetransition (case_id, name, from_state, to_state, actor_id, at, reason, waiver_reason) "
+    "VALUES (%s, %s, %s, %s, %s, now(), 'raw', '')"
+)
+
+
+def test_a_raw_update_along_the_workflow_with_its_transition_row_is_allowed_and_bumps_the_version():
     case = register().case
     with connection.cursor() as cursor:
         cursor.execute("UPDATE cases_case SET state = 'protection', version = 1 WHERE id = %s", [case.pk])
+        cursor.execute(TRANSITION_ROW, [case.pk, "start_protection", "registered", "protection", case.registered_by_id])
+    _commit_checks()
     case.refresh_from_db()
     assert case.state == "protection"
     assert case.version == 2, "the trigger, not the writer, sets the version"
+
+
+def test_raw_sql_walking_a_case_to_closed_without_transition_rows_is_refused_at_commit():
+    case = register().case
+    path = ["protection", "assessment", "support", "aftercare", "closed"]
+    with pytest.raises(IntegrityError, match="without its transition row"):
+        _written_and_checked(*((MOVE, [state, case.pk]) for state in path))  # each step one the workflow declares
+    case.refresh_from_db()
+    assert case.state == "registered"
+
+
+def test_a_transition_row_for_another_move_does_not_cover_a_state_change():
+    case = register().case
+    other_move = [case.pk, "start_assessment", "protection", "assessment", case.registered_by_id]
+    with pytest.raises(IntegrityError, match="without its transition row"):
+        _written_and_checked((MOVE, ["protection", case.pk]), (TRANSITION_ROW, other_move))
+
+
+def test_a_writer_cannot_forge_the_transaction_stamp_of_a_transition_row():
+    case = register().case
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO cases_casetransition (case_id, name, from_state, to_state, actor_id, at, reason, "
+            "waiver_reason, xact) VALUES (%s, 'note', 'registered', 'registered', %s, now(), '', '', 42) "
+            "RETURNING xact, pg_current_xact_id()::text::bigint",
+            [case.pk, case.registered_by_id],
+        )
+        stamped, current = cursor.fetchone()
+    assert stamped == current != 42
+
+
+def test_reassigning_or_editing_a_case_needs_no_transition_row():
+    case = register().case
+    other = caseworker_in(case.owning_agency)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_case SET assigned_caseworker_id = %s, risk_level = 'low' WHERE id = %s",
+                       [other.pk, case.pk])  # fmt: skip
+    _commit_checks()
+    case.refresh_from_db()
+    assert (case.assigned_caseworker_id, case.state) == (other.pk, "registered")
+
+
+def test_moves_through_the_service_pass_the_commit_check():
+    case = _to(register().case, "close")
+    _commit_checks()
+    assert case.state == "closed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_raw_state_change_without_its_row_is_rolled_back_and_one_with_it_stands():
+    case = register().case
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_case SET state = 'protection' WHERE id = %s", [case.pk])
+    case.refresh_from_db()
+    assert case.state == "registered"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_case SET state = 'protection' WHERE id = %s", [case.pk])
+        cursor.execute(TRANSITION_ROW, [case.pk, "start_protection", "registered", "protection", case.registered_by_id])
+    case.refresh_from_db()
+    assert case.state == "protection"
 
 
 def test_the_database_trigger_matches_the_declared_workflow():

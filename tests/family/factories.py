@@ -55,6 +55,12 @@ def security_assessed(case, actor, **values):
     )  # fmt: skip
 
 
+def consent_of(case, guardian, *, country="MA", at=None):
+    """The guardian's own recorded consent to tracing in `country`."""
+    return services.tracing_consent_record(actor=guardian, case=case, country=country,
+                                           words="I agree to the search (fictional).", at=at)  # fmt: skip
+
+
 def asylum_claim(case, actor, *, lodged_on=None):
     return protection_claim_lodge(
         actor=actor, case=case, kind=ClaimKind.ASYLUM, lodged_on=lodged_on or timezone.localdate() - timedelta(days=3),

@@ -21,6 +21,7 @@ from apps.family.models import (
     Relative,
     RiskSecurityAssessment,
     TracingChannel,
+    TracingConsent,
     TracingNotDone,
     TracingNotDoneReason,
     TracingRequest,
@@ -32,6 +33,7 @@ from tests.family.factories import (
     assessed,
     asylum_claim,
     case_with_staff,
+    consent_of,
     guardian_for,
     partner_agency,
     relative_of,
@@ -40,7 +42,14 @@ from tests.family.factories import (
 
 pytestmark = pytest.mark.django_db
 
-MODELS = ["relative", "familyassessment", "risksecurityassessment", "tracingrequest", "tracingnotdone"]
+MODELS = [
+    "relative",
+    "familyassessment",
+    "risksecurityassessment",
+    "tracingrequest",
+    "tracingnotdone",
+    "tracingconsent",
+]
 
 
 def _staff(user):
@@ -228,8 +237,7 @@ def test_serious_harm_and_safe_together_are_refused_on_the_form(cw_client, case)
 # --- Tracing and SHARING_NOT_ALLOWED.COUNTRY_OF_ORIGIN ---------------------------------------------
 def _tracing_post(case, counterpart, **values):
     return {"case": case.pk, "via": TracingChannel.COUNTERPART_AGENCY, "counterpart": counterpart.pk,
-            "sought_text": "Her mother", "child_views_text": "Wants her found", "guardian_consent": "on",
-            **values}  # fmt: skip
+            "sought_text": "Her mother", "child_views_text": "Wants her found", **values}  # fmt: skip
 
 
 def test_a_request_to_the_origin_counterpart_while_asylum_is_claimed_is_refused_with_the_code(
@@ -244,13 +252,75 @@ def test_a_request_to_the_origin_counterpart_while_asylum_is_claimed_is_refused_
     assert not TracingRequest.objects.exists()
 
 
-def test_a_request_to_the_origin_counterpart_with_views_and_consent_is_sent(cw_client, case):
+def test_a_request_to_the_origin_counterpart_with_views_and_the_guardians_own_consent_is_sent(cw_client, case):
     guardian = guardian_for(case)
+    consent = consent_of(case, guardian)
     morocco = partner_agency(AgencyKind.FOREIGN_COUNTERPART, country="MA")[0]
-    response = cw_client.post(_add("tracingrequest"), _tracing_post(case, morocco))
+    response = cw_client.post(_add("tracingrequest"), _tracing_post(case, morocco, guardian_consent=consent.pk))
     assert response.status_code == 302
     request = TracingRequest.objects.get()
-    assert (request.country, request.guardian_consent_by, request.status) == ("MA", guardian, TracingStatus.OPEN)
+    assert (request.country, request.guardian_consent, request.guardian_consent_by, request.status) == (
+        "MA", consent, guardian, TracingStatus.OPEN,
+    )  # fmt: skip
+
+
+def test_a_ticked_consent_box_alone_is_refused_with_the_code(cw_client, case):
+    guardian_for(case)
+    morocco = partner_agency(AgencyKind.FOREIGN_COUNTERPART, country="MA")[0]
+    # What the old form posted: a tick, with no record behind it.
+    response = cw_client.post(_add("tracingrequest"), _tracing_post(case, morocco, guardian_consent="on"))
+    assert response.status_code == 200
+    assert not TracingRequest.objects.exists()
+    response = cw_client.post(_add("tracingrequest"), _tracing_post(case, morocco))
+    assert _message("SHARING_NOT_ALLOWED.ORIGIN_WITHOUT_GUARDIAN_CONSENT") in _page(response)
+    assert not TracingRequest.objects.exists()
+
+
+def _consent_post(case, guardian, **values):
+    return {"case": case.pk, "country": "MA", "guardian": guardian.pk, "document_date": "2026-01-10",
+            "document_reference": "Signed consent 2026/3 (fictional)", "words_text": "I agree", **values}  # fmt: skip
+
+
+def test_a_caseworker_quotes_the_guardians_signed_consent_and_the_request_is_sent(cw_client, case, caseworker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    guardian = guardian_for(case, starts_at=timezone.now() - timedelta(days=400))
+    response = cw_client.post(_add("tracingconsent"), _consent_post(case, guardian))
+    assert response.status_code == 302
+    consent = TracingConsent.objects.get()
+    assert (consent.guardian, consent.recorded_by, consent.document_reference) == (
+        guardian, caseworker, "Signed consent 2026/3 (fictional)",
+    )  # fmt: skip
+    morocco = partner_agency(AgencyKind.FOREIGN_COUNTERPART, country="MA")[0]
+    response = cw_client.post(_add("tracingrequest"), _tracing_post(case, morocco, guardian_consent=consent.pk))
+    assert response.status_code == 302
+    assert TracingRequest.objects.get().guardian_consent_by == guardian
+
+
+def test_a_quote_without_its_reference_is_refused_on_the_form(cw_client, case):
+    guardian = guardian_for(case)
+    response = cw_client.post(_add("tracingconsent"), _consent_post(case, guardian, document_reference=""))
+    assert response.status_code == 200
+    assert not TracingConsent.objects.exists()
+
+
+def test_a_quote_naming_someone_who_is_not_the_childs_guardian_is_refused_on_the_form(cw_client, case, caseworker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.guardianship.models import GuardianAppointment
+
+    former = guardian_for(case, starts_at=timezone.now() - timedelta(days=400))
+    GuardianAppointment.objects.filter(case=case).update(ends_at=timezone.now() - timedelta(days=1),
+                                                         end_reason="Ended (fictional)")  # fmt: skip
+    guardian_for(case, starts_at=timezone.now() - timedelta(days=1))
+    response = cw_client.post(_add("tracingconsent"), _consent_post(case, former))
+    assert response.status_code == 200
+    assert "active guardian" in _page(response)
+    assert not TracingConsent.objects.exists()
 
 
 def test_a_request_without_the_childs_views_is_refused_with_the_code(cw_client, case):

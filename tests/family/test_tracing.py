@@ -19,6 +19,7 @@ from apps.rights.services import protection_claim_status_change
 from tests.family.factories import (
     asylum_claim,
     case_with_staff,
+    consent_of,
     guardian_for,
     partner_agency,
     relative_of,
@@ -74,21 +75,21 @@ def refused_codes(call):
 
 # --- SHARING_NOT_ALLOWED.COUNTRY_OF_ORIGIN -------------------------------------------------------
 def test_nothing_goes_to_the_origin_counterpart_while_an_asylum_claim_is_pending(case, caseworker, morocco):
-    guardian_for(case)
+    consent = consent_of(case, guardian_for(case))
     asylum_claim(case, caseworker)
     codes = refused_codes(lambda: to_morocco(case, caseworker, morocco, child_views="Wants her mother found",
-                                             guardian_consent=True))  # fmt: skip
+                                             guardian_consent=consent))  # fmt: skip
     assert codes == [COUNTRY_OF_ORIGIN]
 
 
 def test_refugee_status_bars_the_origin_authorities_whatever_the_consent(case, caseworker):
-    guardian_for(case)
+    consent = consent_of(case, guardian_for(case))
     claim = asylum_claim(case, caseworker)
     protection_claim_status_change(actor=caseworker, claim=claim, status=ClaimStatus.REFUGEE_STATUS_GRANTED,
                                    on=timezone.localdate())  # fmt: skip
     codes = refused_codes(lambda: services.tracing_request_open(
         actor=caseworker, case=case, via=TracingChannel.AUTHORITIES, country="MA", sought="Father",
-        child_views="Agrees", guardian_consent=True))  # fmt: skip
+        child_views="Agrees", guardian_consent=consent))  # fmt: skip
     assert codes == [COUNTRY_OF_ORIGIN]
 
 
@@ -139,12 +140,109 @@ def test_without_a_claim_the_origin_counterpart_needs_the_childs_views_and_the_g
                      "SHARING_NOT_ALLOWED.ORIGIN_WITHOUT_GUARDIAN_CONSENT"]  # fmt: skip
 
 
-def test_with_the_childs_views_and_the_guardians_consent_the_origin_counterpart_is_asked(case, caseworker, morocco):
+def test_with_the_childs_views_and_the_guardians_own_recorded_consent_the_origin_counterpart_is_asked(
+    case, caseworker, morocco
+):
     guardian = guardian_for(case)
+    consent = consent_of(case, guardian)
+    assert not consent.quoted
     request = to_morocco(case, caseworker, morocco, child_views="She wants to know her mother is safe",
-                         guardian_consent=True)  # fmt: skip
-    assert request.guardian_consent_by == guardian
+                         guardian_consent=consent)  # fmt: skip
+    assert (request.guardian_consent, request.guardian_consent_by) == (consent, guardian)
     assert sealed_text(request, "child_views") == "She wants to know her mother is safe"
+    assert sealed_text(consent, "words") == "I agree to the search (fictional)."
+
+
+# --- The guardian's consent is the guardian's record, never a caseworker's tick ----------------------
+ORIGIN_WITHOUT_CONSENT = "SHARING_NOT_ALLOWED.ORIGIN_WITHOUT_GUARDIAN_CONSENT"
+
+
+def quote(case, caseworker, guardian, **values):
+    return services.tracing_consent_record(
+        actor=caseworker, case=case, **{"country": "MA", "guardian": guardian,
+                                        "document_date": timezone.localdate(),
+                                        "document_reference": "Consent form 2026/17 (fictional)", **values},
+    )  # fmt: skip
+
+
+def test_a_caseworker_cannot_record_the_guardians_consent_on_their_own_word(case, caseworker):
+    guardian = guardian_for(case)
+    with pytest.raises(ValidationError) as refused:
+        services.tracing_consent_record(actor=caseworker, case=case, country="MA", guardian=guardian)
+    assert set(refused.value.message_dict) == {"document_date", "document_reference"}
+    with pytest.raises(ValidationError) as unnamed:
+        services.tracing_consent_record(actor=caseworker, case=case, country="MA", document_date=timezone.localdate(),
+                                        document_reference="Form 1")  # fmt: skip
+    assert set(unnamed.value.message_dict) == {"guardian"}
+
+
+def test_without_a_consent_record_the_origin_counterpart_is_refused_even_with_a_guardian(case, caseworker, morocco):
+    guardian_for(case)
+    codes = refused_codes(lambda: to_morocco(case, caseworker, morocco, child_views="Agrees"))
+    assert codes == [ORIGIN_WITHOUT_CONSENT]
+
+
+def test_a_caseworker_quoting_a_signed_record_that_names_the_active_guardian_may_ask(case, caseworker, morocco):
+    guardian = guardian_for(case)
+    consent = quote(case, caseworker, guardian)
+    assert consent.quoted
+    assert (consent.guardian, consent.recorded_by, consent.document_reference) == (
+        guardian, caseworker, "Consent form 2026/17 (fictional)",
+    )  # fmt: skip
+    request = to_morocco(case, caseworker, morocco, child_views="Agrees", guardian_consent=consent)
+    assert request.guardian_consent_by == guardian
+
+
+def test_a_quote_naming_someone_who_is_not_the_active_guardian_is_refused(case, caseworker):
+    guardian_for(case)
+    other_case = case_with_staff()[0]
+    stranger = guardian_for(other_case)
+    with pytest.raises(ValidationError) as refused:
+        quote(case, caseworker, stranger)
+    assert set(refused.value.message_dict) == {"guardian"}
+
+
+def test_a_record_signed_before_the_guardian_was_appointed_is_refused(case, caseworker):
+    guardian = guardian_for(case, starts_at=timezone.now() - timedelta(days=2))
+    with pytest.raises(ValidationError) as refused:
+        quote(case, caseworker, guardian, document_date=timezone.localdate() - timedelta(days=10))
+    assert set(refused.value.message_dict) == {"document_date"}
+
+
+def test_someone_who_is_neither_the_guardian_nor_case_staff_records_nothing(case):
+    from django.http import Http404
+
+    outsider = case_with_staff()[1]
+    with pytest.raises(Http404):
+        services.tracing_consent_record(actor=outsider, case=case, country="MA")
+
+
+def test_a_consent_to_tracing_in_another_country_does_not_count(case, caseworker, morocco):
+    consent = consent_of(case, guardian_for(case), country="SN")
+    codes = refused_codes(lambda: to_morocco(case, caseworker, morocco, child_views="Agrees",
+                                             guardian_consent=consent))  # fmt: skip
+    assert codes == [ORIGIN_WITHOUT_CONSENT]
+
+
+def test_the_consent_of_a_guardian_since_handed_over_does_not_count(case, caseworker, morocco):
+    from apps.guardianship.models import GuardianAppointment
+
+    consent = consent_of(case, guardian_for(case, starts_at=timezone.now() - timedelta(days=10)),
+                         at=timezone.now() - timedelta(days=5))  # fmt: skip
+    GuardianAppointment.objects.filter(case=case).update(ends_at=timezone.now() - timedelta(days=2),
+                                                         end_reason="Handed over (fictional)")  # fmt: skip
+    guardian_for(case, starts_at=timezone.now() - timedelta(days=2))
+    codes = refused_codes(lambda: to_morocco(case, caseworker, morocco, child_views="Agrees",
+                                             guardian_consent=consent))  # fmt: skip
+    assert codes == [ORIGIN_WITHOUT_CONSENT]
+
+
+def test_a_consent_on_another_case_is_refused(case, caseworker, morocco):
+    guardian_for(case)
+    other_case = case_with_staff()[0]
+    elsewhere = consent_of(other_case, guardian_for(other_case))
+    with pytest.raises(ValidationError):
+        to_morocco(case, caseworker, morocco, child_views="Agrees", guardian_consent=elsewhere)
 
 
 def test_a_counterpart_request_names_a_counterpart_of_that_country(case, caseworker, morocco):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import AgencyKind, Role
 from apps.audit.models import RecordAccess
+from apps.cases.selectors import case_list
 from apps.core.rules import Violation, Violations
 from apps.guardianship import rules
 from apps.guardianship.models import (
@@ -88,11 +89,12 @@ def _appoint(case, boss, guardian, kind=AppointmentKind.QUALIFIED, **kwargs):
     return guardian_appoint(actor=boss, case=case, guardian=guardian, kind=kind, **kwargs)
 
 
-def _add(client, case, guardian, kind=AppointmentKind.QUALIFIED, over_cap_reason=""):
+def _add(client, case, guardian, *, kind=AppointmentKind.QUALIFIED, over_cap_reason="", alongside_reason=""):
     return client.post(
         reverse(ADD_APPOINTMENT),
-        {"case": case.pk, "guardian": guardian.pk, "kind": kind, "over_cap_reason": over_cap_reason, "_save": "Save"},
-    )
+        {"case": case.pk, "guardian": guardian.pk, "kind": kind, "over_cap_reason": over_cap_reason,
+         "alongside_reason": alongside_reason, "_save": "Save"},
+    )  # fmt: skip
 
 
 def _act(client, action, appointment, **data):
@@ -220,7 +222,7 @@ def test_a_guardian_on_the_staff_of_the_childs_care_provider_is_refused(boss_cli
     from apps.care.models import Placement, PlacementKind
 
     home = AgencyFactory(kind=AgencyKind.CARE_PROVIDER, name="Casa Aurora")
-    Placement.objects.create(case=case, kind=PlacementKind.FOSTER, provider=home,
+    Placement.objects.create(case=case, kind=PlacementKind.FOSTER, provider=home, country="PT",
                              starts_at=timezone.now() - timedelta(days=1), recorded_by=boss)  # fmt: skip
     MembershipFactory(user=guardian, agency=home, role=Role.PARTNER_STAFF)
 
@@ -568,3 +570,43 @@ def test_profiles_are_kept_by_their_own_authority_only(client, guardian, boss):
     # A supervisor of a child-protection agency keeps no guardian's profile.
     client.force_login(boss)
     assert client.get(reverse(PROFILES)).status_code == 403
+
+
+# --- One of each kind at a time (GUARDIAN_NOT_ELIGIBLE.ALREADY_APPOINTED) ----------------------
+def test_a_second_representative_is_refused_on_the_form(boss_client, boss, case, guardian):
+    _appoint(case, boss, guardian, kind=AppointmentKind.PROVISIONAL)
+    response = _add(boss_client, case, eligible_guardian(), kind=AppointmentKind.PROVISIONAL)
+    assert response.status_code == 200
+    assert _form_errors(response) == [
+        _message("GUARDIAN_NOT_ELIGIBLE.ALREADY_APPOINTED", kind=AppointmentKind.PROVISIONAL.label)
+    ]
+    assert GuardianAppointment.objects.filter(case=case).count() == 1
+
+
+def test_a_second_representative_with_a_reason_is_appointed_on_the_form(boss_client, boss, case, guardian):
+    _appoint(case, boss, guardian, kind=AppointmentKind.PROVISIONAL)
+    response = _add(boss_client, case, eligible_guardian(), kind=AppointmentKind.PROVISIONAL,
+                    alongside_reason="A second representative for the hearing in the other district")  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert GuardianAppointment.objects.filter(case=case).count() == 2
+
+
+def test_ending_a_guardians_role_in_the_admin_ends_their_appointments(client, boss, case, guardian):
+    appointment = _appoint(case, boss, guardian)
+    membership = guardian.memberships.get(role=Role.GUARDIAN)
+    admin = _staff(MembershipFactory(role=Role.AGENCY_ADMIN, agency=membership.agency).user)
+    client.force_login(admin)
+    client.post(reverse("admin:accounts_membership_changelist"),
+                {"action": "end_memberships", "_selected_action": [membership.pk]})  # fmt: skip
+    appointment.refresh_from_db()
+    assert appointment.ends_at is not None
+    assert case not in case_list(actor=guardian)
+
+
+def test_an_appointment_whose_guardian_may_not_act_is_listed_as_suspended_not_active(boss_client, boss, case, guardian):
+    appointment = _appoint(case, boss, guardian)
+    guardian.memberships.update(ended_at=timezone.now())
+    active = boss_client.get(reverse(APPOINTMENTS), {"status": "active"})
+    suspended = boss_client.get(reverse(APPOINTMENTS), {"status": "suspended"})
+    assert appointment not in active.context["cl"].result_list
+    assert appointment in suspended.context["cl"].result_list

@@ -115,7 +115,8 @@ def test_staff_of_the_care_provider_where_the_child_lives_are_not_independent(ca
     from apps.care.models import Placement, PlacementKind
 
     home = AgencyFactory(kind=AgencyKind.CARE_PROVIDER)
-    Placement.objects.create(case=case, kind=PlacementKind.FOSTER, provider=home, starts_at=NOW - timedelta(days=1),
+    Placement.objects.create(case=case, kind=PlacementKind.FOSTER, provider=home, country="PT",
+                             starts_at=NOW - timedelta(days=1),
                              recorded_by=boss)  # fmt: skip
     guardian = eligible_guardian()
     MembershipFactory(user=guardian, agency=home, role=Role.PARTNER_STAFF)
@@ -352,3 +353,174 @@ def test_an_opinion_is_recorded_once(case, boss):
     guardian_opinion_record(**kwargs)
     with pytest.raises(ValidationError):
         guardian_opinion_record(**kwargs)
+
+
+# --- A guardian is active only while they may act as one (role ended, account closed) ----------
+def _end_guardian_role(guardian, at=None):
+    from apps.accounts.services import membership_end
+
+    membership = guardian.memberships.filter(role=Role.GUARDIAN, ended_at__isnull=True).earliest("started_at")
+    admin = MembershipFactory(role=Role.AGENCY_ADMIN, agency=membership.agency).user
+    return membership_end(actor=admin, membership=membership, at=at)
+
+
+def test_ending_the_guardians_role_ends_the_appointment_with_its_reason(case, boss):
+    guardian = eligible_guardian()
+    appointment = appoint(case, boss, guardian)
+    moment = timezone.now()
+    _end_guardian_role(guardian, at=moment)
+    appointment.refresh_from_db()
+    assert appointment.ends_at == moment
+    assert "role ended" in appointment.end_reason
+    assert active_appointment(case=case, at=moment + timedelta(seconds=1)) is None
+
+
+def test_ending_the_guardians_role_makes_the_case_guardian_required_again(case, boss):
+    guardian = eligible_guardian()
+    appoint(case, boss, guardian)
+    _end_guardian_role(guardian)
+    found = Violations()
+    rules.guardian_present(found, case=case, action="a BID", at=timezone.now() + timedelta(seconds=1))
+    assert [v.code for v in found._found] == ["GUARDIAN_REQUIRED"]
+
+
+def test_ending_the_guardians_role_raises_guardian_overdue_to_the_supervisors_at_once(case, boss):
+    guardian = eligible_guardian()
+    appoint(case, boss, guardian)
+    moment = timezone.now()
+    _end_guardian_role(guardian, at=moment)
+    alert = Alert.objects.get(kind=AlertKind.GUARDIAN_OVERDUE, case=case)
+    assert alert.role == Role.SUPERVISOR
+    assert alert.agency == case.owning_agency
+    assert alert.key.startswith("vacant:")
+    assert "role ended" in alert.detail
+    assert guardian_deadlines_alert(at=moment + timedelta(hours=30)) == 0, "the periodic check does not repeat it"
+
+
+def test_ending_the_guardians_role_takes_the_case_out_of_their_sight(case, boss):
+    guardian = eligible_guardian()
+    appoint(case, boss, guardian)
+    assert case in case_list(actor=guardian)
+    _end_guardian_role(guardian)
+    assert case not in case_list(actor=guardian)
+
+
+def test_a_guardian_still_held_by_another_authority_keeps_their_wards(case, boss):
+    guardian = eligible_guardian()
+    appointment = appoint(case, boss, guardian)
+    MembershipFactory(user=guardian, agency=guardianship_authority(), role=Role.GUARDIAN,
+                      started_at=timezone.now() - timedelta(days=1))  # fmt: skip
+    _end_guardian_role(guardian)
+    appointment.refresh_from_db()
+    assert appointment.ends_at is None
+    assert not Alert.objects.filter(case=case).exists()
+
+
+def test_ending_the_guardians_role_with_a_second_guardian_active_raises_nothing(case, boss):
+    leaving = eligible_guardian()
+    appoint(case, boss, leaving, kind=AppointmentKind.PROVISIONAL)
+    appoint(case, boss, eligible_guardian(), kind=AppointmentKind.QUALIFIED)
+    _end_guardian_role(leaving)
+    assert not Alert.objects.filter(case=case).exists()
+
+
+def test_a_guardian_whose_account_is_closed_is_no_active_guardian(case, boss):
+    guardian = eligible_guardian()
+    appoint(case, boss, guardian)
+    guardian.is_active = False
+    guardian.save()
+    moment = timezone.now()
+    assert active_appointment(case=case, at=moment) is None
+    found = Violations()
+    rules.guardian_present(found, case=case, action="a BID", at=moment)
+    assert bool(found)
+    assert guardian_deadlines_alert(at=moment + timedelta(hours=25)) >= 1
+    assert Alert.objects.filter(case=case, key__startswith="vacant:").count() == 1
+
+
+def test_a_suspended_guardian_cannot_record_an_opinion(case, boss):
+    guardian = eligible_guardian()
+    appoint(case, boss, guardian)
+    guardian.memberships.update(ended_at=timezone.now())
+    with pytest.raises(Http404):
+        guardian_opinion_record(actor=guardian, case=case, decision=DecisionKind.DURABLE_SOLUTION, subject="3",
+                                opinion="x", agrees=None)  # fmt: skip
+
+
+# --- One of each kind at a time: a handover, or a refusal, or a recorded reason ------------------
+@pytest.mark.parametrize("kind", [AppointmentKind.PROVISIONAL, AppointmentKind.QUALIFIED])
+def test_a_second_appointment_of_the_same_kind_is_refused(case, boss, kind):
+    appoint(case, boss, eligible_guardian(), kind=kind)
+    with pytest.raises(RuleViolation) as refused:
+        appoint(case, boss, eligible_guardian(), kind=kind)
+    assert codes(refused) == ["GUARDIAN_NOT_ELIGIBLE.ALREADY_APPOINTED"]
+    assert GuardianAppointment.objects.filter(case=case).count() == 1
+
+
+def test_a_second_appointment_of_the_same_kind_is_allowed_with_a_reason(case, boss):
+    appoint(case, boss, eligible_guardian(), kind=AppointmentKind.PROVISIONAL)
+    second = appoint(case, boss, eligible_guardian(), kind=AppointmentKind.PROVISIONAL,
+                     alongside_reason="Siblings placed apart: each representative attends one hearing")  # fmt: skip
+    assert second.alongside_reason
+
+
+def test_a_qualified_guardian_may_join_a_provisional_representative(case, boss):
+    appoint(case, boss, eligible_guardian(), kind=AppointmentKind.PROVISIONAL)
+    assert appoint(case, boss, eligible_guardian(), kind=AppointmentKind.QUALIFIED).pk
+
+
+def test_a_handover_is_not_a_second_appointment(case, boss):
+    old = appoint(case, boss, eligible_guardian(), kind=AppointmentKind.PROVISIONAL)
+    new = guardian_handover(actor=boss, appointment=old, new_guardian=eligible_guardian(), reason="moved region")
+    assert new.kind == AppointmentKind.PROVISIONAL
+
+
+def test_an_ended_appointment_leaves_room_for_a_new_one(case, boss):
+    old = appoint(case, boss, eligible_guardian())
+    moment = timezone.now()
+    guardian_appointment_end(actor=boss, appointment=old, reason="Misconduct", at=moment)
+    assert appoint(case, boss, eligible_guardian(), at=moment + timedelta(seconds=1)).pk
+
+
+def test_a_suspended_appointment_still_holds_its_place_until_handed_over(case, boss):
+    guardian = eligible_guardian()
+    old = appoint(case, boss, guardian)
+    guardian.is_active = False
+    guardian.save()
+    with pytest.raises(RuleViolation) as refused:
+        appoint(case, boss, eligible_guardian())
+    assert codes(refused) == ["GUARDIAN_NOT_ELIGIBLE.ALREADY_APPOINTED"]
+    new = guardian_handover(actor=boss, appointment=old, new_guardian=eligible_guardian(), reason="account closed")
+    assert active_appointment(case=case, at=timezone.now() + timedelta(seconds=1)) == new
+
+
+# --- Independence holds after the appointment too ----------------------------------------------
+def test_a_guardian_with_open_appointments_is_refused_a_police_role(case, boss):
+    from apps.accounts.services import membership_grant
+
+    guardian = eligible_guardian()
+    appoint(case, boss, guardian)
+    police = AgencyFactory(kind=AgencyKind.POLICE, name="Alvora Police")
+    admin = MembershipFactory(role=Role.AGENCY_ADMIN, agency=police).user
+    with pytest.raises(RuleViolation) as refused:
+        membership_grant(actor=admin, user=guardian, agency=police, role=Role.PARTNER_STAFF)
+    assert codes(refused) == ["GUARDIAN_NOT_ELIGIBLE.NOT_INDEPENDENT"]
+
+
+def test_a_guardian_may_take_a_role_in_an_independent_agency(case, boss):
+    from apps.accounts.services import membership_grant
+
+    guardian = eligible_guardian()
+    appoint(case, boss, guardian)
+    ngo = AgencyFactory(kind=AgencyKind.NGO_SERVICE_PROVIDER)
+    admin = MembershipFactory(role=Role.AGENCY_ADMIN, agency=ngo).user
+    assert membership_grant(actor=admin, user=guardian, agency=ngo, role=Role.PARTNER_STAFF).is_pending
+
+
+def test_a_pending_police_role_already_makes_a_guardian_dependent(case, boss):
+    guardian = eligible_guardian()
+    MembershipFactory(user=guardian, agency=AgencyFactory(kind=AgencyKind.POLICE), role=Role.PARTNER_STAFF,
+                      pending=True)  # fmt: skip
+    with pytest.raises(RuleViolation) as refused:
+        appoint(case, boss, guardian)
+    assert codes(refused) == ["GUARDIAN_NOT_ELIGIBLE.NOT_INDEPENDENT"]

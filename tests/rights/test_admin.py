@@ -8,6 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.alerts.models import Alert, AlertKind
 from apps.audit.models import RecordAccess
 from apps.cases.models import Case
 from apps.core.rules import CATALOGUE
@@ -18,7 +19,7 @@ from apps.rights.models import (
     ReflectionPeriodChange,
     ResidencePermit,
 )
-from apps.rights.services import protection_claim_lodge, residence_permit_record
+from apps.rights.services import interview_reviews_alert, protection_claim_lodge, residence_permit_record
 from tests.accounts.factories import UserFactory
 from tests.rights.factories import case_with_staff, guardian_for, proceeding_for
 
@@ -77,6 +78,11 @@ def proceeding(case, caseworker):
     return proceeding_for(case, caseworker)
 
 
+def _held_in(**delta):
+    held = timezone.localtime() + timedelta(**delta)
+    return {"held_at_0": held.strftime("%Y-%m-%d"), "held_at_1": held.strftime("%H:%M:%S")}
+
+
 def _interview_post(case_proceeding, **extra):
     held = timezone.localtime() - timedelta(hours=1)
     return {"proceeding": case_proceeding.pk, "held_at_0": held.strftime("%Y-%m-%d"),
@@ -84,27 +90,76 @@ def _interview_post(case_proceeding, **extra):
             "place": "Child-friendly room", "special_measures": ["video_recorded", "child_friendly_room"]} | extra  # fmt: skip
 
 
-def test_a_police_interview_without_a_guardian_is_refused_on_the_form(cw_client, proceeding):
-    response = cw_client.post(_add("proceedinginterview"), _interview_post(proceeding))
+def test_arranging_a_police_interview_without_a_guardian_is_refused_on_the_form(cw_client, proceeding):
+    response = cw_client.post(_add("proceedinginterview"), _interview_post(proceeding, **_held_in(days=2)))
     assert response.status_code == 200
-    message = str(CATALOGUE["GUARDIAN_REQUIRED"].message) % {"action": "an interview by police or immigration"}
+    message = str(CATALOGUE["GUARDIAN_REQUIRED"].message) % {
+        "action": "arranging an interview by police or immigration"
+    }
     assert f"{message} (GUARDIAN_REQUIRED)" in _page(response)
     assert not ProceedingInterview.objects.exists()
 
 
-def test_a_police_interview_with_a_guardian_is_recorded_and_counted(cw_client, case, proceeding):
-    guardian_for(case, starts_at=timezone.now() - timedelta(days=5))
+def test_a_police_interview_already_held_without_a_guardian_is_recorded_and_flagged_on_the_form(
+    cw_client, case, proceeding
+):
     response = cw_client.post(_add("proceedinginterview"), _interview_post(proceeding))
     assert response.status_code == 302
     interview = ProceedingInterview.objects.get()
+    assert interview.without_guardian
+    assert any("flagged" in m and "without a representative or guardian" in m for m in _messages(response))
+    assert Alert.objects.get(kind=AlertKind.INTERVIEW_WITHOUT_GUARDIAN, role="supervisor").case == case
+
+
+def test_a_police_interview_with_a_guardian_is_recorded_and_counted(cw_client, case, proceeding):
+    guardian_for(case, starts_at=timezone.now() - timedelta(days=5))
+    response = cw_client.post(_add("proceedinginterview"), _interview_post(proceeding, **_held_in(days=2)))
+    assert response.status_code == 302
+    interview = ProceedingInterview.objects.get()
     assert interview.special_measures == ["video_recorded", "child_friendly_room"]
+    assert not interview.without_guardian
     assert "The child has been interviewed 1 times in all." in _messages(response)
 
 
-def test_an_urgent_interview_is_recorded_without_a_guardian(cw_client, proceeding):
-    post = _interview_post(proceeding, urgent="on", urgent_reason="The accused leaves the country tonight.")
+def test_an_urgent_interview_is_recorded_without_a_guardian_and_alerted_for_review(cw_client, case, proceeding):
+    post = _interview_post(proceeding, urgent="on", urgent_reason="The accused leaves the country tonight.",
+                           **_held_in(hours=3))  # fmt: skip
     assert cw_client.post(_add("proceedinginterview"), post).status_code == 302
-    assert ProceedingInterview.objects.get().urgent
+    interview = ProceedingInterview.objects.get()
+    assert interview.urgent
+    assert interview.review_due_at is not None
+    assert Alert.objects.get(case=case, role="supervisor").key == f"interview:{interview.pk}"
+
+
+def test_a_supervisor_and_the_guardian_review_a_flagged_interview_in_the_admin(client, staffed, proceeding):
+    case, caseworker, boss = staffed
+    client.force_login(caseworker)
+    client.post(_add("proceedinginterview"), _interview_post(proceeding))
+    interview = ProceedingInterview.objects.get()
+    guardian = _staff(guardian_for(case, starts_at=timezone.now() - timedelta(minutes=5)))
+    interview_reviews_alert()
+    client.force_login(boss)
+    post = {"action": "record_review", "_selected_action": [interview.pk]}
+    assert client.post(_changelist("proceedinginterview"), post).status_code == 200  # asks for the review
+    client.post(_changelist("proceedinginterview"), post | {"confirm": "1", "review": "Raised with the police."})
+    client.force_login(guardian)
+    response = client.post(_changelist("proceedinginterview"),
+                           post | {"confirm": "1", "review": "I asked for the video."})  # fmt: skip
+    assert response.status_code == 302
+    interview.refresh_from_db()
+    assert (interview.supervisor_reviewed_by, interview.guardian_reviewed_by) == (boss, guardian)
+    assert not Alert.objects.filter(done_at__isnull=True).exists()
+
+
+def test_the_caseworker_cannot_review_the_interview_she_recorded(cw_client, proceeding):
+    cw_client.post(_add("proceedinginterview"), _interview_post(proceeding))
+    interview = ProceedingInterview.objects.get()
+    post = {"action": "record_review", "_selected_action": [interview.pk], "confirm": "1", "review": "Fine."}
+    response = cw_client.post(_changelist("proceedinginterview"), post)
+    assert response.status_code == 302
+    assert any("reviews an interview" in m for m in _messages(response))
+    interview.refresh_from_db()
+    assert interview.supervisor_reviewed_at is None
 
 
 def test_a_third_interview_shows_the_repeated_interview_warning(cw_client, case, proceeding):

@@ -6,9 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from apps.alerts.models import Alert, AlertKind
+from apps.alerts.selectors import alert_list
 from apps.core.rules import RuleViolation
 from apps.rights.models import MeasureDecision, ProceedingInterview
 from apps.rights.selectors import compensation_claim_list, criminal_proceeding_list, interview_count, sealed_text
@@ -17,11 +20,14 @@ from apps.rights.services import (
     compensation_claim_status_change,
     criminal_proceeding_stage_change,
     interview_record,
+    interview_review,
+    interview_reviews_alert,
     representative_appoint,
     representative_end,
     special_measure_decide,
     special_measure_request,
 )
+from apps.rights.tasks import interview_reviews_check
 from tests.rights.factories import case_with_staff, guardian_for, proceeding_for
 
 pytestmark = pytest.mark.django_db
@@ -44,39 +50,162 @@ def interview(staffed, proceeding, **kwargs):
     return interview_record(actor=staffed[1], proceeding=proceeding, **values)
 
 
-def test_a_police_interview_is_refused_until_a_guardian_is_active(staffed, proceeding):
+def test_arranging_a_police_interview_is_refused_until_a_guardian_is_active(staffed, proceeding):
     with pytest.raises(RuleViolation) as refused:
-        interview(staffed, proceeding)
+        interview(staffed, proceeding, held_at=NOW + timedelta(days=2))
     assert refused.value.codes == ["GUARDIAN_REQUIRED"]
-    assert "interview by police or immigration" in refused.value.messages[0]
+    assert "arranging an interview by police or immigration" in refused.value.messages[0]
     assert not ProceedingInterview.objects.exists()
 
 
-def test_an_immigration_interview_is_refused_too(staffed, proceeding):
+def test_arranging_an_immigration_interview_is_refused_too(staffed, proceeding):
     with pytest.raises(RuleViolation) as refused:
-        interview(staffed, proceeding, interviewer_kind="immigration")
+        interview(staffed, proceeding, interviewer_kind="immigration", held_at=NOW + timedelta(hours=3))
     assert refused.value.codes == ["GUARDIAN_REQUIRED"]
 
 
-def test_a_police_interview_is_allowed_once_a_guardian_is_active(staffed, proceeding):
+def test_arranging_a_police_interview_is_allowed_once_a_guardian_is_active(staffed, proceeding):
     guardian_for(staffed[0], starts_at=NOW - timedelta(days=3))
-    recorded = interview(staffed, proceeding, special_measures=["video_recorded", "support_person"])
+    recorded = interview(staffed, proceeding, held_at=NOW + timedelta(days=2),
+                         special_measures=["video_recorded", "support_person"])  # fmt: skip
     assert recorded.interview.special_measures == ["video_recorded", "support_person"]
     assert (recorded.count, recorded.repeated, recorded.warning) == (1, False, "")
+    assert not recorded.interview.without_guardian
+    assert recorded.interview.review_due_at is None
+    assert not Alert.objects.exists()
+
+
+def test_an_interview_held_with_a_guardian_active_is_not_flagged(staffed, proceeding):
+    guardian_for(staffed[0], starts_at=NOW - timedelta(days=3))
+    recorded = interview(staffed, proceeding)
+    assert not recorded.interview.without_guardian
+    assert not Alert.objects.exists()
+
+
+def test_an_interview_already_held_without_a_guardian_is_recorded_flagged_and_alerted(staffed, proceeding):
+    case, _caseworker, boss = staffed
+    recorded = interview(staffed, proceeding, held_at=NOW - timedelta(hours=2), at=NOW)
+    held = recorded.interview
+    assert held.without_guardian
+    assert held.review_due_at == NOW + timedelta(hours=24)
+    alert = Alert.objects.get(kind=AlertKind.INTERVIEW_WITHOUT_GUARDIAN)
+    assert (alert.role, alert.case, alert.key, alert.due_at) == ("supervisor", case, f"interview:{held.pk}",
+                                                                 held.review_due_at)  # fmt: skip
+    assert "without a representative or guardian" in alert.detail
+    assert alert in alert_list(actor=boss)
+
+
+def test_a_guardian_active_now_but_not_when_the_interview_was_held_is_alerted_at_once(staffed, proceeding):
+    case = staffed[0]
+    guardian = guardian_for(case, starts_at=NOW - timedelta(days=1))
+    held = interview(staffed, proceeding, held_at=NOW - timedelta(days=2), at=NOW).interview
+    assert held.without_guardian
+    mine = Alert.objects.get(kind=AlertKind.INTERVIEW_WITHOUT_GUARDIAN, user=guardian)
+    assert mine.key == f"interview:{held.pk}:guardian:{guardian.pk}"
+    assert list(alert_list(actor=guardian)) == [mine]
+
+
+def test_the_guardian_appointed_later_is_alerted_by_the_periodic_check_once(staffed, proceeding):
+    case = staffed[0]
+    held = interview(staffed, proceeding, held_at=NOW - timedelta(days=2), at=NOW - timedelta(days=1)).interview
+    assert interview_reviews_alert(at=NOW - timedelta(hours=12)) == 0  # the supervisors already have theirs
+    guardian = guardian_for(case, starts_at=NOW - timedelta(hours=1))
+    assert interview_reviews_alert(at=NOW) == 1
+    assert interview_reviews_alert(at=NOW) == 0
+    assert Alert.objects.get(user=guardian).key == f"interview:{held.pk}:guardian:{guardian.pk}"
+
+
+def test_a_prosecutor_interview_held_without_a_guardian_is_not_flagged(staffed, proceeding):
+    recorded = interview(staffed, proceeding, interviewer_kind="prosecutor")
+    assert not recorded.interview.without_guardian
+    assert not Alert.objects.exists()
 
 
 def test_the_guardian_must_be_active_when_the_interview_is_held(staffed, proceeding):
-    guardian_for(staffed[0], starts_at=NOW - timedelta(days=1))
+    guardian_for(staffed[0], starts_at=NOW + timedelta(days=1))
     with pytest.raises(RuleViolation) as refused:
-        interview(staffed, proceeding, held_at=NOW - timedelta(days=2))
+        interview(staffed, proceeding, held_at=NOW + timedelta(hours=12))
     assert refused.value.codes == ["GUARDIAN_REQUIRED"]
+    assert interview(staffed, proceeding, held_at=NOW + timedelta(days=2)).interview.without_guardian is False
 
 
-def test_an_urgent_interview_goes_ahead_with_its_reason(staffed, proceeding):
+def test_an_urgent_interview_goes_ahead_with_its_reason_and_is_reviewed(staffed, proceeding):
+    case, _, _boss = staffed
     with pytest.raises(ValidationError):
-        interview(staffed, proceeding, urgent=True)
-    recorded = interview(staffed, proceeding, urgent=True, urgent_reason="The suspect leaves the country tonight.")
-    assert recorded.interview.urgent
+        interview(staffed, proceeding, urgent=True, held_at=NOW + timedelta(hours=1))
+    recorded = interview(staffed, proceeding, urgent=True, urgent_reason="The suspect leaves the country tonight.",
+                         held_at=NOW + timedelta(hours=1), at=NOW)  # fmt: skip
+    urgent = recorded.interview
+    assert urgent.urgent
+    assert urgent.without_guardian  # urgent, and still the truth: no guardian was there
+    assert urgent.review_due_at == NOW + timedelta(hours=25)
+    alert = Alert.objects.get(case=case, role="supervisor")
+    assert (alert.kind, alert.key) == (AlertKind.INTERVIEW_WITHOUT_GUARDIAN, f"interview:{urgent.pk}")
+    assert "(urgent)" in alert.detail
+
+
+def test_an_urgent_interview_with_a_guardian_is_reviewed_by_the_supervisor_and_the_guardian(staffed, proceeding):
+    case, _, _boss = staffed
+    guardian = guardian_for(case, starts_at=NOW - timedelta(days=3))
+    urgent = interview(staffed, proceeding, urgent=True, urgent_reason="The accused flies out tonight.",
+                       interviewer_kind="judge", at=NOW).interview  # fmt: skip
+    assert not urgent.without_guardian
+    supervisors = Alert.objects.get(kind=AlertKind.URGENT_ACTION_REVIEW, case=case)
+    assert (supervisors.role, supervisors.key, supervisors.due_at) == ("supervisor", f"interview:{urgent.pk}",
+                                                                       urgent.review_due_at)  # fmt: skip
+    theirs = Alert.objects.get(kind=AlertKind.URGENT_ACTION_GUARDIAN_REVIEW, case=case)
+    assert theirs.user == guardian
+
+
+def test_a_supervisor_and_the_guardian_each_review_and_close_their_alert(staffed, proceeding):
+    case, _caseworker, boss = staffed
+    held = interview(staffed, proceeding, held_at=NOW - timedelta(days=2), at=NOW - timedelta(days=1)).interview
+    guardian = guardian_for(case, starts_at=NOW - timedelta(hours=2))
+    interview_reviews_alert(at=NOW)
+    reviewed = interview_review(actor=boss, interview=held, review="Police told: never again without a guardian.",
+                                at=NOW)  # fmt: skip
+    assert (reviewed.supervisor_reviewed_by, reviewed.supervisor_reviewed_at) == (boss, NOW)
+    assert not alert_list(actor=boss).filter(key=f"interview:{held.pk}").exists()
+    assert alert_list(actor=guardian).exists()
+    with pytest.raises(ValidationError):
+        interview_review(actor=boss, interview=held, review="Again.")
+    reviewed = interview_review(actor=guardian, interview=held, review="I asked for the recording.", at=NOW)
+    assert reviewed.guardian_review == "I asked for the recording."
+    assert not alert_list(actor=guardian).exists()
+    assert Alert.objects.get(user=guardian).resolution == "done"
+    assert interview_reviews_alert(at=NOW + timedelta(days=1)) == 0
+
+
+def test_the_caseworker_and_the_supervisor_who_recorded_it_do_not_review_it(staffed, proceeding):
+    _case, caseworker, boss = staffed
+    held = interview(staffed, proceeding, held_at=NOW - timedelta(hours=5)).interview
+    with pytest.raises(PermissionDenied):
+        interview_review(actor=caseworker, interview=held, review="Fine.")
+    own = interview_record(actor=boss, proceeding=proceeding, held_at=NOW - timedelta(hours=1),
+                           interviewer_kind="police").interview  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        interview_review(actor=boss, interview=own, review="Fine.")
+
+
+def test_an_ordinary_interview_has_nothing_to_review(staffed, proceeding):
+    guardian_for(staffed[0], starts_at=NOW - timedelta(days=3))
+    held = interview(staffed, proceeding).interview
+    with pytest.raises(ValidationError):
+        interview_review(actor=staffed[2], interview=held, review="Fine.")
+
+
+def test_a_flagged_interview_always_has_its_review_due_in_the_database(staffed, proceeding):
+    guardian_for(staffed[0], starts_at=NOW - timedelta(days=3))
+    held = interview(staffed, proceeding).interview
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProceedingInterview.objects.filter(pk=held.pk).update(without_guardian=True)
+
+
+def test_the_interview_reviews_task_runs_the_check(staffed, proceeding):
+    interview(staffed, proceeding)
+    Alert.objects.all().delete()
+    assert interview_reviews_check() == 1
+    assert interview_reviews_check() == 0
 
 
 def test_a_child_who_needs_no_guardian_may_be_interviewed(staffed):

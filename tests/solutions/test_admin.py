@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from apps.core.rules import CATALOGUE
 from apps.family.models import FamilyConclusion
+from apps.family.services import relative_suspected_link_set
 from apps.solutions import services
 from apps.solutions.models import DurableSolution, FollowUpVisit, ReintegrationPlan, SolutionStatus, SolutionType
 from tests.accounts.factories import UserFactory
@@ -129,6 +130,26 @@ def test_a_release_shows_the_verification_codes_then_is_decided(client, w):
     allowed = release_ready(other)
     _decide(client, other.supervisor, allowed)
     assert DurableSolution.objects.get(pk=allowed.pk).status == SolutionStatus.DECIDED
+
+
+def test_the_decide_action_shows_a_suspected_link_and_decides_once_it_is_cleared(client, w):
+    solution = release_ready(w)
+    relative_suspected_link_set(actor=w.caseworker, relative=solution.relative, suspected=True,
+                                note="Fictional: seen with the recruiter.")  # fmt: skip
+    [message] = _messages(_decide(client, w.supervisor, solution))
+    assert message.endswith(_shown("RELEASE_REQUIRES_VERIFICATION.SUSPECTED_LINK"))
+    assert DurableSolution.objects.get(pk=solution.pk).status == SolutionStatus.PLANNED
+    relative_suspected_link_set(actor=w.caseworker, relative=solution.relative, suspected=False,
+                                note="Fictional: the police identified another man.")  # fmt: skip
+    _decide(client, w.supervisor, solution)
+    assert DurableSolution.objects.get(pk=solution.pk).status == SolutionStatus.DECIDED
+
+
+def test_the_decide_action_resettles_in_a_safe_third_country_despite_a_pending_claim(client, w):
+    solution = return_ready(w, kind=SolutionType.RESETTLEMENT)
+    asylum_pending(w.case, w.caseworker)
+    _decide(client, w.supervisor, solution)
+    assert DurableSolution.objects.get(pk=solution.pk).status == SolutionStatus.DECIDED
 
 
 def test_local_integration_without_a_determination_shows_bid_required(client, w):

@@ -6,10 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
 from apps.alerts.models import Alert
-from apps.core.rules import RuleViolation
+from apps.cases.services import child_facts_update
+from apps.core.rules import RuleViolation, Violations
 from apps.family.models import FamilyConclusion, Relationship
+from apps.family.services import relative_suspected_link_set
 from apps.guardianship.models import GuardianAppointment
-from apps.solutions import services
+from apps.guardianship.services import guardian_opinion_record
+from apps.solutions import rules, services
 from apps.solutions.models import DurableSolution, FollowUpVisit, SolutionStatus, SolutionType
 from tests.solutions.factories import (
     DAY,
@@ -19,6 +22,7 @@ from tests.solutions.factories import (
     child_says,
     determination,
     full_plan,
+    guardian_for,
     guardian_says,
     planned,
     refugee,
@@ -248,6 +252,179 @@ def test_reunification_abroad_passes_the_return_gate_and_verifies_the_relative()
             "RELEASE_REQUIRES_VERIFICATION.RELATIONSHIP"} <= codes  # fmt: skip
 
 
+# --- The protection-claim block concerns the country of the claim or the risk finding (R4) ----------
+def test_resettlement_to_a_safe_third_country_with_a_pending_claim_is_allowed_when_everything_else_holds():
+    w = world()
+    solution = return_ready(w, kind=SolutionType.RESETTLEMENT)
+    asylum_pending(w.case, w.caseworker)
+    assert solution.country == "CA"
+    assert decide(w, solution).status == SolutionStatus.DECIDED
+
+
+def test_a_refugee_found_at_risk_at_home_may_still_be_resettled_in_a_safe_third_country():
+    w = world()
+    solution = return_ready(w, kind=SolutionType.RESETTLEMENT)
+    refugee(w.case, w.caseworker)
+    serious_harm_finding(w.case, w.caseworker)
+    security(w.case, w.caseworker, country="MA", safe=False, harm=True)
+    assert decide(w, solution).status == SolutionStatus.DECIDED
+
+
+def test_resettlement_keeps_every_other_condition_of_the_gate():
+    w = world()
+    solution = planned(w, SolutionType.RESETTLEMENT)
+    asylum_pending(w.case, w.caseworker)
+    codes = set(refused(w, solution))
+    assert {"RETURN_REQUIRES_BID", "RETURN_REQUIRES_RISK_ASSESSMENT", "RETURN_REQUIRES_REINTEGRATION_PLAN"} <= codes
+    assert not any(code.startswith("RETURN_BLOCKED_PROTECTION_CLAIM") for code in codes)
+
+
+def test_a_return_to_the_country_of_origin_with_a_pending_claim_is_blocked():
+    w = world()
+    solution = return_ready(w)
+    asylum_pending(w.case, w.caseworker)
+    assert solution.country == "MA"
+    assert refused(w, solution) == ["RETURN_BLOCKED_PROTECTION_CLAIM.ASYLUM_PENDING"]
+
+
+def test_a_move_to_a_country_named_in_a_risk_finding_is_blocked():
+    w = world()
+    solution = return_ready(w, kind=SolutionType.RESETTLEMENT)
+    security(w.case, w.caseworker, country="CA", safe=False, harm=True, completed_at=NOW - DAY)
+    assert set(refused(w, solution)) == {
+        "RETURN_BLOCKED_PROTECTION_CLAIM.RISK_OF_SERIOUS_HARM", "RETURN_REQUIRES_RISK_ASSESSMENT.NOT_SAFE",
+    }  # fmt: skip
+
+
+def test_resettlement_to_another_country_of_the_childs_nationality_is_blocked_by_the_claim():
+    w = world()
+    child_facts_update(actor=w.caseworker, case=w.case, facts={"nationalities": ["MA", "CA"]})
+    solution = return_ready(w, kind=SolutionType.RESETTLEMENT)
+    asylum_pending(w.case, w.caseworker)
+    assert refused(w, solution) == ["RETURN_BLOCKED_PROTECTION_CLAIM.ASYLUM_PENDING"]
+
+
+def test_a_reunification_in_the_country_of_origin_with_a_pending_claim_is_blocked():
+    w = world()
+    person = adult(w.case, w.caseworker, relationship=Relationship.GRANDPARENT, country="MA")
+    solution = return_ready(w, kind=SolutionType.FAMILY_REUNIFICATION, relative=person)
+    asylum_pending(w.case, w.caseworker)
+    assert solution.country == "MA"
+    assert refused(w, solution) == ["RETURN_BLOCKED_PROTECTION_CLAIM.ASYLUM_PENDING"]
+
+
+def test_a_reunification_in_a_safe_third_country_with_a_pending_claim_is_allowed():
+    w = world()
+    person = adult(w.case, w.caseworker, relationship=Relationship.GRANDPARENT, country="ES")
+    solution = return_ready(w, kind=SolutionType.FAMILY_REUNIFICATION, relative=person)
+    asylum_pending(w.case, w.caseworker)
+    assert solution.country == "ES"
+    assert decide(w, solution).status == SolutionStatus.DECIDED
+
+
+# --- A suspected link to the exploitation (R4: "a relative can be a trafficker") -------------------
+def test_a_release_to_an_adult_still_suspected_of_a_link_to_the_exploitation_is_refused():
+    w = world()
+    solution = release_ready(w)
+    relative_suspected_link_set(actor=w.caseworker, relative=solution.relative, suspected=True,
+                                note="Fictional: seen with the recruiter.")  # fmt: skip
+    assert refused(w, solution) == ["RELEASE_REQUIRES_VERIFICATION.SUSPECTED_LINK"]
+
+
+def test_a_release_is_allowed_once_the_suspicion_is_cleared_with_a_reason():
+    w = world()
+    solution = release_ready(w)
+    relative_suspected_link_set(actor=w.caseworker, relative=solution.relative, suspected=True,
+                                note="Fictional: seen with the recruiter.")  # fmt: skip
+    relative_suspected_link_set(actor=w.caseworker, relative=solution.relative, suspected=False,
+                                note="Fictional: the police identified another man.")  # fmt: skip
+    assert decide(w, solution).status == SolutionStatus.DECIDED
+
+
+def test_a_reunification_abroad_with_a_suspected_relative_is_refused():
+    w = world()
+    person = adult(w.case, w.caseworker, relationship=Relationship.GRANDPARENT, country="ES")
+    solution = return_ready(w, kind=SolutionType.FAMILY_REUNIFICATION, relative=person)
+    relative_suspected_link_set(actor=w.caseworker, relative=person, suspected=True,
+                                note="Fictional: the address matches the recruiter's.")  # fmt: skip
+    assert refused(w, solution) == ["RELEASE_REQUIRES_VERIFICATION.SUSPECTED_LINK"]
+
+
+def test_a_reunification_abroad_needs_a_family_assessment_that_covers_links_to_the_exploitation():
+    w = world()
+    person = adult(w.case, w.caseworker, relationship=Relationship.GRANDPARENT, country="ES", covers_links=False)
+    solution = return_ready(w, kind=SolutionType.FAMILY_REUNIFICATION, relative=person)
+    assert refused(w, solution) == ["RELEASE_REQUIRES_VERIFICATION.FAMILY_ASSESSMENT"]
+
+
+# --- The guardian's consent is the acting guardian's own record ------------------------------------
+def test_the_consent_of_a_guardian_since_handed_over_speaks_for_nobody():
+    w = world()
+    solution = return_ready(w)
+    GuardianAppointment.objects.filter(case=w.case).update(ends_at=NOW - 3 * DAY, end_reason="Fictional: handed over.")
+    guardian_for(w.case, starts_at=NOW - 3 * DAY)
+    assert refused(w, solution) == ["RETURN_REQUIRES_CHILD_VIEWS.NO_GUARDIAN_CONSENT"]
+
+
+def test_the_new_guardians_own_recorded_consent_allows_the_return():
+    w = world()
+    solution = return_ready(w)
+    GuardianAppointment.objects.filter(case=w.case).update(ends_at=NOW - 3 * DAY, end_reason="Fictional: handed over.")
+    successor = guardian_for(w.case, starts_at=NOW - 3 * DAY)
+    guardian_opinion_record(actor=successor, case=w.case, decision=solution.guardian_decision, subject=str(solution.pk),
+                            opinion="Fictional: I consent.", agrees=True, at=NOW - DAY)  # fmt: skip
+    assert decide(w, solution).status == SolutionStatus.DECIDED
+
+
+def test_a_caseworker_cannot_record_the_guardians_consent():
+    from django.http import Http404
+
+    w = world()
+    solution = planned(w, SolutionType.RETURN)
+    with pytest.raises(Http404):
+        guardian_opinion_record(actor=w.caseworker, case=w.case, decision=solution.guardian_decision,
+                                subject=str(solution.pk), opinion="The guardian agrees.", agrees=True)  # fmt: skip
+    assert "RETURN_REQUIRES_CHILD_VIEWS.NO_GUARDIAN_CONSENT" in refused(w, solution)
+
+
+# --- Any move across a border goes through the whole gate (the public entry) -----------------------
+def _move(w, country, *, at=NOW, solution=None) -> list[str]:
+    found = Violations()
+    rules.cross_border_move_allowed(found, case=w.case, country=country, at=at, solution=solution)
+    try:
+        found.raise_if_any()
+    except RuleViolation as refusal:
+        return refusal.codes
+    return []
+
+
+def test_a_move_inside_the_country_asks_nothing_of_the_return_gate():
+    w = world()
+    assert _move(w, "PT") == []
+
+
+def test_a_move_across_a_border_without_a_decided_solution_is_refused():
+    w = world()
+    return_ready(w)  # planned, with everything on file, but not decided by a supervisor
+    assert _move(w, "MA") == ["RETURN_REQUIRES_BID.NO_DECIDED_SOLUTION"]
+
+
+def test_a_move_to_the_country_of_a_decided_return_passes_while_its_gate_holds():
+    w = world()
+    decide(w, return_ready(w))
+    assert _move(w, "ma") == []
+    asylum_pending(w.case, w.caseworker)
+    assert _move(w, "MA", at=NOW + DAY) == ["RETURN_BLOCKED_PROTECTION_CLAIM.ASYLUM_PENDING"]
+
+
+def test_a_decided_resettlement_does_not_open_a_move_to_another_country():
+    w = world()
+    resettlement = decide(w, return_ready(w, kind=SolutionType.RESETTLEMENT))
+    assert _move(w, "CA") == []
+    assert _move(w, "MA") == ["RETURN_REQUIRES_BID.NO_DECIDED_SOLUTION"]
+    assert _move(w, "MA", solution=resettlement) == ["RETURN_REQUIRES_BID.NO_DECIDED_SOLUTION"]
+
+
 # --- Durable solutions inside the country -------------------------------------------------------
 def test_local_integration_needs_the_guardian_the_views_and_a_determination():
     w = world()
@@ -268,7 +445,8 @@ def test_reunification_with_a_parent_in_the_country_takes_the_lighter_path():
     from apps.bestinterests.models import BIA_SECTIONS, BestInterestsAssessment
 
     w = world(risk_level="medium")
-    w.case.child.__class__.objects.filter(pk=w.case.child_id).update(unaccompanied=False, separated=True)
+    child_facts_update(actor=w.supervisor, case=w.case, facts={"unaccompanied": False, "separated": True},
+                       reason="Fictional: the mother was found; the child was separated, not unaccompanied.")  # fmt: skip
     w.case.refresh_from_db()
     BestInterestsAssessment.objects.create(
         case=w.case, started_at=NOW - 30 * DAY, started_by=w.caseworker, completed_at=NOW - 20 * DAY,

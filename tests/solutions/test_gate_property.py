@@ -1,5 +1,9 @@
 """The return gate and the release gate, against oracles written from DOMAIN.md R4's sentences.
 
+The return gate is drawn for a return to the country of origin and for a resettlement to a
+safe third country: the protection-claim block concerns only the country the claim or the risk
+finding is about, and a resettlement keeps every other condition.
+
 Random combinations of present, missing, expired, negative and objected prerequisites are
 recorded for a new case each time; deciding the move must succeed exactly when every
 condition holds, and a refusal must list exactly the missing codes. The oracles never call
@@ -52,6 +56,7 @@ def decision_codes(w, solution) -> set[str] | None:
 # --- The return gate -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ReturnStory:
+    move: str  # "return" (to the country of origin, MA) or "resettlement" (to a third country, CA)
     bid: str  # "none", "awaiting_approval", "approved", "court"
     bid_recommends_return: bool
     assessment: str  # "none", "in_date", "expired"
@@ -73,10 +78,12 @@ class ReturnStory:
     asylum_pending: bool
     refugee: bool
     harm_finding: bool
+    origin_assessment_finds_harm: bool  # resettlement: an assessment of the country of origin finds harm
 
 
 return_stories = st.builds(
     ReturnStory,
+    move=st.sampled_from(["return", "resettlement"]),
     bid=st.sampled_from(["none", "awaiting_approval", "approved", "court"]),
     bid_recommends_return=st.booleans(),
     assessment=st.sampled_from(["none", "in_date", "expired"]),
@@ -98,6 +105,7 @@ return_stories = st.builds(
     asylum_pending=st.booleans(),
     refugee=st.booleans(),
     harm_finding=st.booleans(),
+    origin_assessment_finds_harm=st.booleans(),
 )
 
 
@@ -149,30 +157,44 @@ def return_oracle(s: ReturnStory) -> set[str]:  # noqa: PLR0912 - one branch per
     if objection_on_file and not (determination_answers and s.child_told):
         missing.add("RETURN_REQUIRES_CHILD_VIEWS.OBJECTION_NOT_ADDRESSED")
     # "no pending asylum or international-protection claim, no refugee status, and no finding
-    # of a real risk of serious harm on return"
-    if s.asylum_pending:
+    # of a real risk of serious harm on return — This condition concerns a move to the country
+    # the claim or the risk finding is about (origin or habitual residence, or any country a
+    # risk finding names); a resettlement or a reunification in a safe third country keeps
+    # every other condition above." The claim, the status and the court's finding are about
+    # the country of origin; the destination's own assessment names the destination.
+    to_origin = s.move == "return"
+    if to_origin and s.asylum_pending:
         missing.add("RETURN_BLOCKED_PROTECTION_CLAIM.ASYLUM_PENDING")
-    if s.refugee:
+    if to_origin and s.refugee:
         missing.add("RETURN_BLOCKED_PROTECTION_CLAIM.REFUGEE_STATUS")
-    if s.harm_finding or (s.assessment != "none" and s.assessment_finds_harm):
+    destination_named = s.assessment != "none" and s.assessment_finds_harm
+    origin_named = to_origin and s.harm_finding
+    if destination_named or origin_named:
         missing.add("RETURN_BLOCKED_PROTECTION_CLAIM.RISK_OF_SERIOUS_HARM")
     return missing
 
 
 def record_return(s: ReturnStory):
     w = world()
-    solution = planned(w, SolutionType.RETURN)
+    kind = SolutionType.RETURN if s.move == "return" else SolutionType.RESETTLEMENT
+    solution = planned(w, kind)
+    assert solution.country == ("MA" if s.move == "return" else "CA")
+    if s.origin_assessment_finds_harm and s.move == "resettlement":
+        # A risk finding that names the country of origin, not the destination (for a return
+        # the destination's own assessment is drawn above).
+        security(w.case, w.caseworker, country="MA", safe=False, harm=True, completed_at=NOW - 30 * DAY)
     if s.bid != "none":
         determination(
             w.case, w.supervisor,
-            recommendation=SolutionType.RETURN if s.bid_recommends_return else SolutionType.LOCAL_INTEGRATION,
+            recommendation=kind if s.bid_recommends_return else SolutionType.LOCAL_INTEGRATION,
             kind="authority" if s.bid == "court" else "panel", approved=s.bid == "approved",
             # The determination records the objection only with its answer (the database holds it).
             child_objects=s.child_objects and s.objection_reasons, objection_addressed=True, child_told=s.child_told,
         )  # fmt: skip
     if s.assessment != "none":
         completed = NOW - (120 if s.assessment == "expired" else 5) * DAY
-        security(w.case, w.caseworker, safe=s.assessment_safe, harm=s.assessment_finds_harm, completed_at=completed)
+        security(w.case, w.caseworker, country=solution.country, safe=s.assessment_safe, harm=s.assessment_finds_harm,
+                 completed_at=completed)  # fmt: skip
     if s.plan:
         full_plan(
             w, solution,
@@ -197,7 +219,7 @@ def record_return(s: ReturnStory):
 
 @PROPERTY
 @given(story=return_stories)
-def test_a_return_is_decided_exactly_when_the_domain_guide_allows_it(story):
+def test_a_return_or_resettlement_is_decided_exactly_when_the_domain_guide_allows_it(story):
     w, solution = record_return(story)
     expected = return_oracle(story)
     assert decision_codes(w, solution) == (expected or None)
@@ -205,15 +227,33 @@ def test_a_return_is_decided_exactly_when_the_domain_guide_allows_it(story):
 
 def test_the_return_oracle_allows_a_complete_story():
     complete = ReturnStory(
-        bid="approved", bid_recommends_return=True, assessment="in_date", assessment_safe=True,
+        move="return", bid="approved", bid_recommends_return=True, assessment="in_date", assessment_safe=True,
         assessment_finds_harm=False, plan=True, receiving_agency=True, caregiver_agreed=True, caregiver_able=True,
         services="confirmed", escort=True, placement_abroad=True, state_consulted=True, views=True,
         child_objects=True, objection_reasons=True, child_told=True, guardian="agrees", asylum_pending=False,
-        refugee=False, harm_finding=False,
+        refugee=False, harm_finding=False, origin_assessment_finds_harm=False,
     )  # fmt: skip
     assert return_oracle(complete) == set()
     w, solution = record_return(complete)
     assert decision_codes(w, solution) is None
+
+
+def test_the_oracle_lets_a_refugee_with_a_pending_claim_be_resettled_but_not_returned():
+    claimed = ReturnStory(
+        move="resettlement", bid="approved", bid_recommends_return=True, assessment="in_date", assessment_safe=True,
+        assessment_finds_harm=False, plan=True, receiving_agency=True, caregiver_agreed=True, caregiver_able=True,
+        services="confirmed", escort=True, placement_abroad=False, state_consulted=False, views=True,
+        child_objects=False, objection_reasons=False, child_told=True, guardian="agrees", asylum_pending=True,
+        refugee=True, harm_finding=True, origin_assessment_finds_harm=True,
+    )  # fmt: skip
+    assert return_oracle(claimed) == set()
+    w, solution = record_return(claimed)
+    assert decision_codes(w, solution) is None
+    returned = ReturnStory(**{**claimed.__dict__, "move": "return", "assessment_finds_harm": False})
+    assert return_oracle(returned) == {
+        "RETURN_BLOCKED_PROTECTION_CLAIM.ASYLUM_PENDING", "RETURN_BLOCKED_PROTECTION_CLAIM.REFUGEE_STATUS",
+        "RETURN_BLOCKED_PROTECTION_CLAIM.RISK_OF_SERIOUS_HARM",
+    }  # fmt: skip
 
 
 # --- The release gate --------------------------------------------------------------------------------

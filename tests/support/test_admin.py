@@ -1,21 +1,27 @@
 """The support admin: scoped like every channel, writes only through the services, shows R5's refusals."""
 
+from datetime import date, timedelta
 from html import unescape
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import AgencyKind
+from apps.age.models import DocumentKind
+from apps.age.services import identity_document_record
 from apps.alerts.models import Alert, AlertKind
 from apps.audit.models import RecordAccess
 from apps.cases.models import Case
 from apps.core.rules import CATALOGUE
 from apps.support.models import (
+    ApprovalStatus,
     CooperationRecord,
     CooperationStatus,
     DeclineReason,
     EndReason,
+    OtherReasonApproval,
     ServiceKind,
     ServiceStatus,
     SupportService,
@@ -81,7 +87,7 @@ def _act(client, action, service, **values):
 
 
 # --- Who -----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("model", ["supportservice", "cooperationrecord"])
+@pytest.mark.parametrize("model", ["supportservice", "cooperationrecord", "otherreasonapproval"])
 def test_a_superuser_without_a_role_cannot_open_the_support_admin(client, model):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     assert client.get(_changelist(model)).status_code == 403
@@ -146,32 +152,18 @@ def test_a_request_is_added_through_the_service_and_alerts_the_provider(cw_clien
     assert Alert.objects.get(kind=AlertKind.SERVICE_REQUESTED).agency == provider
 
 
-def test_a_request_conditional_on_cooperation_is_refused_on_the_form(cw_client, case):
+def test_a_request_whose_needs_read_as_a_condition_goes_through_with_a_warning(cw_client, case):
     response = cw_client.post(_add("supportservice"), {
         "case": case.pk, "kind": ServiceKind.COUNSELLING, "provider_name": "Centro do Mar",
-        "needs_text": "Counselling, only if she cooperates with the police."})  # fmt: skip
-    assert response.status_code == 200
-    assert _shown("SERVICES_UNCONDITIONAL.COOPERATION") in _page(response)
-    assert not SupportService.objects.exists()
+        "needs_text": "Counselling, only if she cooperates with the police."}, follow=True)  # fmt: skip
+    assert SupportService.objects.get().hints == ["SERVICES_UNCONDITIONAL.COOPERATION"]
+    assert any("(SERVICES_UNCONDITIONAL.COOPERATION)" in m for m in _messages(response))
 
 
-def test_a_request_conditional_on_identification_is_refused_on_the_form(cw_client, case):
-    response = cw_client.post(_add("supportservice"), {
-        "case": case.pk, "kind": ServiceKind.ACCOMMODATION, "provider_name": "Casa do Sol",
-        "needs_text": "Alojamento desde que seja formalmente identificada."})  # fmt: skip
-    assert _shown("SERVICES_UNCONDITIONAL.IDENTIFICATION_STATUS") in _page(response)
-    assert not SupportService.objects.exists()
-
-
-def test_a_decline_for_nationality_is_refused_and_a_decline_for_capacity_goes_through(client, case, caseworker):
-    provider, staff = provider_with_staff()
-    service = requested(case, caseworker, provider=provider)
-    client.force_login(_staff(staff))
-    refused = _act(client, "decline_service", service, reason=DeclineReason.OTHER, note="Es extranjero, sin papeles")
-    assert any(_shown("SERVICES_UNCONDITIONAL.NATIONALITY") in m for m in _messages(refused))
-    assert SupportService.objects.get().status == ServiceStatus.REQUESTED
-    _act(client, "decline_service", service, reason=DeclineReason.NO_CAPACITY)
-    assert SupportService.objects.get().status == ServiceStatus.DECLINED
+def test_the_form_for_a_request_offers_no_place_for_a_condition(cw_client):
+    page = _page(cw_client.get(_add("supportservice")))
+    assert 'name="conditions"' not in page
+    assert 'name="needs_text"' in page
 
 
 def test_a_decline_reason_posted_by_hand_naming_cooperation_is_refused(client, case, caseworker):
@@ -183,17 +175,86 @@ def test_a_decline_reason_posted_by_hand_naming_cooperation_is_refused(client, c
     assert SupportService.objects.get().status == ServiceStatus.REQUESTED
 
 
-def test_the_provider_starts_then_ends_the_service_through_actions(client, case, caseworker):
+def test_an_end_reason_posted_by_hand_naming_identification_is_refused_and_a_listed_one_goes_through(
+    client, case, caseworker
+):
     provider, staff = provider_with_staff()
     service = requested(case, caseworker, provider=provider)
     client.force_login(_staff(staff))
     _act(client, "start_service", service)
-    assert SupportService.objects.get().status == ServiceStatus.PROVIDED
-    refused = _act(client, "end_service", service, reason=EndReason.OTHER, note="She is only a presumed victim")
+    refused = _act(client, "end_service", service, reason="not_identified")
     assert any(_shown("SERVICES_UNCONDITIONAL.IDENTIFICATION_STATUS") in m for m in _messages(refused))
+    assert SupportService.objects.get().status == ServiceStatus.PROVIDED
     _act(client, "end_service", service, reason=EndReason.COMPLETED)
     ended = SupportService.objects.get()
     assert (ended.status, ended.ended_by) == (ServiceStatus.ENDED, staff)
+
+
+def test_an_other_decline_by_the_provider_waits_for_the_case_supervisor_with_its_warning(client, case, caseworker):
+    provider, staff = provider_with_staff()
+    service = requested(case, caseworker, provider=provider)
+    client.force_login(_staff(staff))
+    response = _act(client, "decline_service", service, reason=DeclineReason.OTHER, note="Es extranjero, sin papeles")
+    messages = _messages(response)
+    assert any("awaits a supervisor" in m for m in messages)
+    assert any("(SERVICES_UNCONDITIONAL.NATIONALITY)" in m for m in messages)
+    assert SupportService.objects.get().status == ServiceStatus.REQUESTED
+    _act(client, "decline_service", service, reason=DeclineReason.NO_CAPACITY)
+    assert SupportService.objects.get().status == ServiceStatus.DECLINED
+
+
+def _decide(client, action, approval, **values):
+    return client.post(_changelist("otherreasonapproval"), {"action": action, "_selected_action": [approval.pk],
+                                                            "confirm": "yes", **values})  # fmt: skip
+
+
+def test_the_case_supervisor_refuses_an_other_end_in_the_admin_and_the_service_goes_on(client, staffed):
+    case, caseworker, boss = staffed
+    service = requested(case, caseworker)
+    client.force_login(caseworker)
+    _act(client, "end_service", service, reason=EndReason.OTHER, note="As long as she keeps talking to the detectives.")
+    approval = OtherReasonApproval.objects.get()
+    assert (approval.status, approval.requested_by) == (ApprovalStatus.PENDING, caseworker)
+    page = _page(client.get(reverse("admin:support_otherreasonapproval_change", args=[approval.pk])))
+    assert "As long as she keeps talking to the detectives." in page
+    client.force_login(boss)
+    _decide(client, "refuse", approval, why="Support never depends on the investigation.")
+    assert OtherReasonApproval.objects.get().status == ApprovalStatus.REFUSED
+    assert SupportService.objects.get().status == ServiceStatus.REQUESTED
+
+
+def test_a_caseworker_cannot_approve_an_other_end_in_the_admin_but_the_supervisor_can(client, staffed):
+    case, caseworker, boss = staffed
+    service = requested(case, caseworker)
+    client.force_login(caseworker)
+    _act(client, "end_service", service, reason=EndReason.OTHER, note="Moved to a programme outside the lists.")
+    approval = OtherReasonApproval.objects.get()
+    refused = _decide(client, "approve", approval)
+    assert any("supervisor" in m for m in _messages(refused))
+    assert SupportService.objects.get().status == ServiceStatus.REQUESTED
+    client.force_login(boss)
+    _decide(client, "approve", approval)
+    ended = SupportService.objects.get()
+    assert (ended.status, ended.end_reason, ended.other_approval.decided_by) == (
+        ServiceStatus.ENDED, EndReason.OTHER, boss,
+    )  # fmt: skip
+
+
+def test_handing_a_presumed_minor_over_to_adult_services_is_refused_in_the_admin(client, case, caseworker):
+    service = requested(case, caseworker)
+    client.force_login(caseworker)
+    refused = _act(client, "end_service", service, reason=EndReason.ADULT_SERVICES)
+    assert any("(PRESUMED_MINOR)" in m for m in _messages(refused))
+    assert SupportService.objects.get().status == ServiceStatus.REQUESTED
+
+
+def test_handing_an_adult_over_to_adult_services_goes_through_in_the_admin(client, case, caseworker):
+    identity_document_record(actor=caseworker, case=case, kind=DocumentKind.PASSPORT, issuing_country="PT",
+                             birth_date=date(1990, 1, 1), at=timezone.now() - timedelta(days=30))  # fmt: skip
+    service = requested(case, caseworker)
+    client.force_login(caseworker)
+    _act(client, "end_service", service, reason=EndReason.ADULT_SERVICES)
+    assert SupportService.objects.get().end_reason == EndReason.ADULT_SERVICES
 
 
 def test_nothing_is_deleted_or_changed_in_place(cw_client, case, caseworker):

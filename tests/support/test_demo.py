@@ -7,7 +7,17 @@ from apps.alerts.models import Alert, AlertKind
 from apps.cases.demo import MARKER_PREFIX, seed_cases
 from apps.cases.models import Case
 from apps.support.demo import seed_support
-from apps.support.models import CooperationRecord, CooperationStatus, ServiceKind, SupportService
+from apps.support.models import (
+    ApprovalStatus,
+    CooperationRecord,
+    CooperationStatus,
+    DeclineReason,
+    EndReason,
+    OtherReasonApproval,
+    ServiceKind,
+    ServiceStatus,
+    SupportService,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +45,16 @@ def test_the_demo_alerts_the_provider_of_a_request_still_open(demo):
 
 
 def test_seeding_again_creates_nothing(demo):
-    assert (demo.services, demo.cooperation) == (12, 3)
+    assert (demo.services, demo.cooperation) == (14, 3)
     again = seed_support()
     assert again.created == 0
     assert (again.services, again.active, again.cooperation) == (demo.services, demo.active, demo.cooperation)
-    assert "12 services" in again.describe()
+    assert "14 services" in again.describe()
+    assert OtherReasonApproval.objects.count() == 1
+
+
+def test_the_demo_ends_and_declines_for_listed_reasons_and_an_other_reason_awaits_the_supervisor(demo):
+    closed = SupportService.objects.exclude(end_reason="", decline_reason="")
+    assert {s.end_reason or s.decline_reason for s in closed} <= {EndReason.COMPLETED, DeclineReason.NO_CAPACITY}
+    pending = OtherReasonApproval.objects.get()
+    assert (pending.status, pending.service.status) == (ApprovalStatus.PENDING, ServiceStatus.PROVIDED)
