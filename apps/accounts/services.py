@@ -155,9 +155,10 @@ def membership_grant(
 ) -> Membership:
     """Give `user` a role in `agency`, or ask for it.
 
-    A role that reaches case data (caseworker, supervisor, guardian, partner staff) is
-    created awaiting approval and gives nothing until a second person of the agency approves
-    it (`membership_approve`). Operators create an agency's first administrator and other
+    A role that reaches case data (caseworker, supervisor, guardian, partner staff) — or an
+    administrator, who approves such roles, made by another administrator — is created
+    awaiting approval and gives nothing until a second person of the agency approves it
+    (`membership_approve`). Operators create an agency's first administrator and other
     operators only (ROLE_APPROVAL_REQUIRED.OPERATOR); nobody asks for a case-data role for
     themselves (.SELF). Every grant is in the membership's history and alerts the agency's
     supervisors. `actor` None is the installation (a command on the server): it may ask,
@@ -170,8 +171,14 @@ def membership_grant(
     if team is not None and team.agency_id != agency.pk:
         raise ValidationError({"team": _("The team belongs to another agency.")})
     found = Violations()
-    needs_approval = role in CASE_DATA_ROLES
-    if actor is not None and user_is_operator(user=actor) and not user_is_agency_admin(user=actor, agency=agency):
+    by_operator = (
+        actor is not None and user_is_operator(user=actor) and not user_is_agency_admin(user=actor, agency=agency)
+    )
+    # An administrator is an approver: one made by another administrator alone would let a
+    # single administrator manufacture their own "second person". Only the operator's first
+    # administrator (and the installation's) is in force at once.
+    needs_approval = role in CASE_DATA_ROLES or (role == Role.AGENCY_ADMIN and actor is not None and not by_operator)
+    if by_operator:
         # An operator runs the installation: agencies, their first administrator, operators.
         first_admin = (
             role == Role.AGENCY_ADMIN

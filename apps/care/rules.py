@@ -19,8 +19,8 @@ from apps.accounts.models import ENFORCEMENT_KINDS, Agency
 from apps.care.models import NEEDS_JUSTIFICATION, ChildTie, Placement, PlacementKind, TieKind
 from apps.cases.models import Case
 from apps.core.rules import Violations
-from apps.solutions.models import DurableSolution, SolutionStatus
-from apps.solutions.rules import solution_gate
+from apps.solutions.models import DurableSolution
+from apps.solutions.rules import cross_border_move_allowed
 
 # What custody is called, in the words a form, an import or another server may use (English,
 # Portuguese, Spanish, French), after transliteration. A kind outside PlacementKind that
@@ -87,24 +87,11 @@ def tied_children_together(
         found.add(code)
 
 
-# Solutions whose decision stands: the move they decided may be carried out.
-STANDING_SOLUTION = [SolutionStatus.DECIDED, SolutionStatus.IMPLEMENTED]
-
-
 def across_border_allowed(
     found: Violations, *, case: Case, country: str, solution: DurableSolution | None, at: datetime
 ) -> None:
-    """R4 for a placement in another country than the owning agency's: a durable solution of
-    this case for that country, decided (or carried out), whose whole gate — the one deciding
-    it asked, `apps.solutions.rules.solution_gate` — still holds at `at` (a risk assessment
-    may have expired, a protection claim been lodged, since the decision)."""
-    standing = (
-        solution is not None
-        and solution.case_id == case.pk
-        and solution.country == country
-        and solution.status in STANDING_SOLUTION
-    )
-    if solution is None or not standing:
-        found.add("RETURN_REQUIRES_BID.NO_DECIDED_SOLUTION", country=country)
-        return
-    solution_gate(found, solution=solution, at=at)
+    """R4 for a placement in another country than the owning agency's, through the one gate for
+    every move across a border (`apps.solutions.rules.cross_border_move_allowed`): a durable
+    solution of this case for that country, decided (or carried out), whose whole gate still
+    holds at `at` (a risk assessment may have expired, a claim been lodged, since the decision)."""
+    cross_border_move_allowed(found, case=case, country=country, solution=solution, at=at)

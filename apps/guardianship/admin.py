@@ -331,13 +331,15 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GuardianAppointment]:
         actor = _actor(request)
-        return (
+        queryset: QuerySet[GuardianAppointment] = (
             super()
             .get_queryset(request)
             .filter(Q(case__in=_visible_cases(actor)) | Q(guardian=actor))
             .select_related("case", "guardian", "appointed_by")
-            .annotate(active_now=Exists(active_appointments(at=timezone.now()).filter(pk=OuterRef("pk"))))
         )
+        # The "active" column reads the one definition of an active appointment.
+        active = active_appointments(at=timezone.now()).filter(pk=OuterRef("pk"))
+        return queryset.annotate(active_now=Exists(active))
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         appointment = super().get_object(request, object_id, from_field)

@@ -316,7 +316,13 @@ class ClaimStatusForm(OnDateForm):
         label=gettext_lazy("Appeal possible until"), required=False, widget=widgets.AdminDateWidget,
         help_text=gettext_lazy("For a refusal: until then the claim still counts as pending."),
     )  # fmt: skip
-    note = forms.CharField(label=gettext_lazy("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Required by the service (a gating fact changes only with its reason): its refusal, with the
+    # rule's code, is shown on this field.
+    note = forms.CharField(
+        label=gettext_lazy("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Why the status changes. Ending the bar to return (refused, withdrawn, ceased) "
+                               "needs a supervisor."),
+    )  # fmt: skip
 
 
 class SetAsideForm(OnDateForm):
@@ -431,20 +437,31 @@ class RightsAdmin(ServiceRefusalsMixin):
         form_class: type[forms.Form],
         apply: Callable[[Any, dict[str, Any]], str],
     ) -> HttpResponse | None:
-        """Ask for the form's values, then apply them to each selected record through a service."""
+        """Ask for the form's values, then apply them to each selected record through a service.
+
+        For one record, what the service refuses is shown on the form again (a reason to give,
+        a supervisor needed), so that the user can correct it; for several, one message each."""
         records = list(queryset)
         form = form_class(request.POST if request.POST.get("confirm") else None)
-        if not form.is_valid():
+
+        def ask() -> HttpResponse:
             context = {
                 **self.admin_site.each_context(request), "title": title, "subtitle": None, "opts": self.opts,
                 "action": action, "records": records, "form": form,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, "media": self.media,
             }  # fmt: skip
             return TemplateResponse(request, ACTION_TEMPLATE, context)
+
+        if not form.is_valid():
+            return ask()
         for record in records:
             try:
                 done = apply(record, form.cleaned_data)
             except ACTION_REFUSALS as refusal:
+                if len(records) == 1 and not isinstance(refusal, PermissionDenied):
+                    for name, message in refusal_errors(refusal):
+                        form.add_error(name if name in form.fields else None, message)
+                    return ask()
                 self.message_refusal(request, refusal, about=str(record))
             else:
                 self.message_user(request, done, messages.SUCCESS)

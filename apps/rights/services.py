@@ -32,9 +32,9 @@ from apps.accounts.models import Agency, Membership, Role, User
 from apps.alerts.models import Alert, AlertKind, Resolution
 from apps.alerts.services import alert_raise
 from apps.cases import htcds, vault
-from apps.cases.models import Case, CaseState
+from apps.cases.models import Case, CaseState, GatingFact
 from apps.cases.selectors import agency_roles, case_may_act
-from apps.cases.services import case_details_update
+from apps.cases.services import case_details_update, facts_reliance_record, gating_fact_change_record
 from apps.core.rules import Violations
 from apps.guardianship.rules import guardian_present
 from apps.guardianship.selectors import active_appointment, active_appointments
@@ -436,6 +436,12 @@ def protection_claim_lodge(
         authority_reference=authority_reference.strip(), status=ClaimStatus.PENDING, status_since=lodged_on,
         recorded_by=actor, recorded_at=moment,
     )  # fmt: skip
+    # A new claim adds a protection (R4): kept in the gating-fact history, its lodging the reason.
+    gating_fact_change_record(
+        actor=actor, case=case, fact=GatingFact.PROTECTION_CLAIM, before=None, after=ClaimStatus.PENDING.value,
+        reason=_("Lodged with %(authority)s on %(date)s.") % {"authority": authority, "date": lodged_on},
+        subject=f"protection claim {claim.pk}", at=moment,
+    )  # fmt: skip
     ProtectionClaimStatusChange.objects.create(
         claim=claim, status=ClaimStatus.PENDING, on=lodged_on, note=_("Lodged."), recorded_by=actor, recorded_at=moment
     )
@@ -455,7 +461,13 @@ def protection_claim_status_change(
 ) -> ProtectionClaim:
     """Record a decision or step on a claim, in order: a decision on a pending claim or appeal,
     an appeal against a refusal, a cessation or revocation of a grant. A refusal may carry
-    the last day it can be appealed: until then the claim still counts as pending."""
+    the last day it can be appealed: until then the claim still counts as pending.
+
+    The claim's status gates R4 (a gating fact): every change needs `note`, its reason
+    (RETURN_BLOCKED_PROTECTION_CLAIM.FACT_CHANGE_NO_REASON), and one that ends the bar to
+    return (pending, appeal pending or granted → refused, withdrawn, ceased or revoked) a
+    supervisor of the agency (….FACT_CHANGE_NEEDS_SUPERVISOR); each is kept in the child's
+    gating-fact history, naming that supervisor."""
     locked = ProtectionClaim.objects.select_for_update().get(pk=claim.pk)
     case = _load(locked.case)
     _require_case_staff(actor, case)
@@ -471,6 +483,10 @@ def protection_claim_status_change(
         raise ValidationError({"appeal_until": _("Only a refusal has an appeal period.")})
     if appeal_until is not None and appeal_until < on:
         raise ValidationError({"appeal_until": _("The appeal period cannot end before the refusal.")})
+    gating_fact_change_record(
+        actor=actor, case=case, fact=GatingFact.PROTECTION_CLAIM, before=locked.status, after=status, reason=note,
+        subject=f"protection claim {locked.pk}", at=moment,
+    )  # fmt: skip
     ProtectionClaimStatusChange.objects.create(
         claim=locked, status=status, on=on, appeal_until=appeal_until, note=note.strip(), recorded_by=actor,
         recorded_at=moment,
@@ -506,6 +522,12 @@ def non_refoulement_finding_record(
     )  # fmt: skip
     finding.summary = _seal(case, NonRefoulementFinding, "summary", summary)
     finding.save()
+    # A finding adds a protection (R4): kept in the gating-fact history (the summary stays sealed, out of it).
+    gating_fact_change_record(
+        actor=actor, case=case, fact=GatingFact.NON_REFOULEMENT_FINDING, before=False, after=True,
+        reason=_("Found by %(source)s on %(date)s.") % {"source": source, "date": found_on},
+        subject=f"non-refoulement finding {finding.pk}", at=moment,
+    )  # fmt: skip
     return finding
 
 
@@ -513,13 +535,13 @@ def non_refoulement_finding_record(
 def non_refoulement_finding_set_aside(
     *, actor: User, finding: NonRefoulementFinding, set_aside_on: date, decision: str, at: datetime | None = None
 ) -> NonRefoulementFinding:
-    """Record that a later decision set the finding aside (naming that decision). Only a
-    supervisor of the agency records it: it lifts a bar to return."""
+    """Record that a later decision set the finding aside (naming that decision, the reason).
+    It lifts a bar to return (a gating fact): only a supervisor of the agency records it
+    (RETURN_BLOCKED_PROTECTION_CLAIM.FACT_CHANGE_NEEDS_SUPERVISOR), kept in the child's
+    gating-fact history."""
     locked = NonRefoulementFinding.objects.select_for_update().get(pk=finding.pk)
     case = _load(locked.case)
     _require_case_staff(actor, case)
-    if Role.SUPERVISOR not in agency_roles(actor=actor, agency_id=case.owning_agency_id):
-        raise PermissionDenied(_("Only a supervisor records that a non-refoulement finding was set aside."))
     moment = at or timezone.now()
     decision = _required(decision, "decision", _("Name the decision that set the finding aside."))
     _not_after(set_aside_on, timezone.localdate(moment), "set_aside_on")
@@ -527,6 +549,11 @@ def non_refoulement_finding_set_aside(
         raise ValidationError(_("This finding was already set aside."))
     if set_aside_on < locked.found_on:
         raise ValidationError({"set_aside_on": _("A finding is set aside by a later decision.")})
+    gating_fact_change_record(
+        actor=actor, case=case, fact=GatingFact.NON_REFOULEMENT_FINDING, before=True, after=False,
+        reason=_("Set aside by %(decision)s on %(date)s.") % {"decision": decision, "date": set_aside_on},
+        subject=f"non-refoulement finding {locked.pk}", at=moment,
+    )  # fmt: skip
     NonRefoulementFinding.objects.filter(pk=locked.pk).update(
         set_aside_on=set_aside_on, set_aside_by=decision, set_aside_recorded_by=actor
     )
@@ -693,6 +720,9 @@ def interview_record(
     )  # fmt: skip
     if review_due is not None:
         _interview_review_alerts(interview, case, moment)
+    if interviewer_kind in GUARDED_INTERVIEWERS:
+        # Whether it needed a guardian was decided on the child's gating facts: keep which.
+        facts_reliance_record(actor=actor, case=case, decision=interview, at=moment)
     count = interview_count(case=case)
     return InterviewRecorded(
         interview=interview, count=count, repeated=count > settings.HAVEN_INTERVIEWS_BEFORE_WARNING

@@ -317,3 +317,18 @@ def test_ending_a_membership_is_in_the_history():
     membership = MembershipFactory()
     services.membership_end(actor=None, membership=membership)
     assert list(membership.events.values_list("kind", flat=True)) == ["ended"]
+
+
+def test_an_administrator_made_by_another_administrator_awaits_approval():
+    """Otherwise one administrator could make a second account approve what they ask for."""
+    agency = AgencyFactory()
+    admin = _admin_of(agency)
+    puppet = services.membership_grant(actor=admin, user=UserFactory(), agency=agency, role=Role.AGENCY_ADMIN)
+    assert puppet.is_pending
+    requested = services.membership_grant(actor=admin, user=UserFactory(), agency=agency, role=Role.SUPERVISOR)
+    with pytest.raises(RuleViolation) as refused:
+        services.membership_approve(actor=puppet.user, membership=requested)
+    assert _codes(refused) == ["ROLE_APPROVAL_REQUIRED.NOT_AN_APPROVER"]
+    approver = MembershipFactory(agency=agency, role=Role.SUPERVISOR).user
+    services.membership_approve(actor=approver, membership=puppet)
+    assert Membership.objects.active().filter(pk=puppet.pk).exists()

@@ -29,7 +29,12 @@ from apps.core.rules import RuleViolation, Violations
 from tests.care.factories import case_with_staff
 
 pytestmark = pytest.mark.django_db
-ADULT_WORDS = re.compile(r"adult|majority|grown.?up", re.IGNORECASE)
+# Words a choice that treats someone as an adult is likely to use, in values and English labels.
+ADULT_WORDS = re.compile(
+    r"adult|majority|grown.?up|aged.?out|age.?out|(over|above).?18|18.?plus|18\+|(came|come|comes) of age|full age"
+    r"|no longer a (child|minor)|not a (child|minor)",
+    re.IGNORECASE,
+)
 
 
 def _choice_fields(model):

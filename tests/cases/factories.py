@@ -49,3 +49,24 @@ def read_identity(child):
 def read_notes(case):
     """The case's sealed notes, read (and logged) as the caseworker who registered it."""
     return case_sealed_values(case, actor=case.registered_by, channel=Channel.WEB)
+
+
+def walk_past_guards(case, *states, actor=None, at=None):
+    """Move a case along the workflow without asking other apps' guards, each move with the
+    transition row the database requires in the same transaction; for set-ups only."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from apps.cases.models import Case, CaseTransition
+
+    case = Case.objects.get(pk=case.pk)
+    actor = actor or case.assigned_caseworker or supervisor_in(case.owning_agency)
+    at = at or timezone.now()
+    source = case.state
+    for target in states:
+        with transaction.atomic():
+            CaseTransition.objects.create(case=case, name=f"{source}_to_{target}", from_state=source,
+                                          to_state=target, actor=actor, at=at, reason="Fictional: test set-up.")  # fmt: skip
+            Case.objects.filter(pk=case.pk).update(state=target)
+        source = target
+    return Case.objects.get(pk=case.pk)

@@ -22,6 +22,7 @@ from apps.complaints.services import (
 )
 from apps.core.rules import RuleViolation
 from tests.accounts.factories import MembershipFactory, UserFactory
+from tests.cases.factories import walk_past_guards
 from tests.complaints.factories import agency_admin, lodge, second_supervisor, world
 
 pytestmark = pytest.mark.django_db
@@ -198,9 +199,7 @@ AFTERCARE_PATH = [CaseState.PROTECTION, CaseState.ASSESSMENT, CaseState.SUPPORT,
 
 def in_aftercare(case):
     """Walk the case to aftercare past other apps' guards (the database still holds each move)."""
-    for state in AFTERCARE_PATH:
-        Case.objects.filter(pk=case.pk).update(state=state)
-    return Case.objects.get(pk=case.pk)
+    return walk_past_guards(case, *AFTERCARE_PATH)
 
 
 def close_codes(case, supervisor):

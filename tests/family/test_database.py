@@ -61,7 +61,7 @@ def test_raw_sql_cannot_write_a_consent_under_another_guardians_appointment(cons
 
 
 def test_raw_sql_cannot_rewrite_a_consent(consent_parts):
-    case, caseworker, guardian, appointment = consent_parts
+    case, _caseworker, guardian, appointment = consent_parts
     _insert([case.pk, appointment.pk, guardian.pk, None, "", guardian.pk])
     with pytest.raises(DatabaseError) as refused, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE family_tracingconsent SET country = 'SN'")
