@@ -51,11 +51,10 @@ from apps.age.models import (
 from apps.age.rules import Consent, Professional
 from apps.audit.models import Channel
 from apps.audit.services import record_access_log
-from apps.cases import vault
 from apps.cases.models import Case
+from apps.cases.reading import ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_visibility
 from apps.core.admin import ServiceRefusalsMixin
-from apps.core.crypto import KeyUnavailable
 
 AGE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.GUARDIAN})
 EMPTY = (("", "—"),)
@@ -92,12 +91,10 @@ def _adopt(obj: models.Model, written: models.Model) -> None:
 
 
 def _opened(record: models.Model, case: Case, column: str) -> str:
-    """A sealed value shown on a page the user may see; "Anonymised" once the key is gone."""
-    try:
-        value = vault.open_sealed(case.child, vault.data_key(case.child), record, column, getattr(record, column))
-    except KeyUnavailable:
-        return _("Anonymised")
-    return "" if value is None else str(value)
+    """A sealed value shown on a page the user may see, the read logged by the page's reader;
+    "Anonymised" once the key is gone."""
+    value = current_reader().text(record, column, case=case)
+    return _("Anonymised") if value is None else value
 
 
 def _date_input(label: Any, *, required: bool = True) -> forms.DateField:
@@ -329,7 +326,7 @@ class AppealInline(_ReadOnlyInline):
 
 
 # --- The base: scope, access log, services ------------------------------------------------
-class AgeAdmin(ServiceRefusalsMixin):
+class AgeAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     """Scoped by case visibility, never deleted, written only through services."""
 
     add_form: type[AgeForm] = AgeForm
@@ -346,6 +343,9 @@ class AgeAdmin(ServiceRefusalsMixin):
 
     def case_of(self, obj: Any) -> Case:
         return cast("Case", obj.case)
+
+    def read_action(self) -> str:
+        return f"age:{self.model._meta.model_name}"
 
     def write(self, actor: User, obj: Any, form: Any, change: bool) -> models.Model | None:
         raise NotImplementedError
@@ -426,14 +426,8 @@ class AgeAdmin(ServiceRefusalsMixin):
         obj: Any = None,
     ) -> HttpResponse:
         if obj is not None and obj.pk is not None:
-            # The page opens sealed values of the child's record: a read.
-            record_access_log(
-                actor=request.user,
-                case=self.case_of(obj),
-                action=f"age:{self.model._meta.model_name}",
-                channel=Channel.ADMIN,
-                allowed=True,
-            )
+            # The page opens sealed values of the child's record: a read (once, with the values it opens).
+            current_reader().note(self.case_of(obj))
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

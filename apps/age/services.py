@@ -42,13 +42,13 @@ from apps.age.models import (
     ResultGround,
 )
 from apps.age.rules import Consent, Professional
-from apps.age.selectors import local_day, presumption
+from apps.age.selectors import document_status, local_day, presumption
 from apps.alerts.models import AlertKind
 from apps.alerts.services import alert_raise
 from apps.cases import vault
-from apps.cases.models import Case, Child
+from apps.cases.models import Case, Child, GatingFact
 from apps.cases.selectors import agency_roles, case_may_act
-from apps.cases.services import facts_reliance_record
+from apps.cases.services import facts_reliance_record, gating_fact_change_record
 from apps.core.rules import Violations
 from apps.guardianship.selectors import active_appointment
 
@@ -136,23 +136,55 @@ def identity_document_record(
     document.birth_date = _seal(case, IdentityDocument, "birth_date", birth_date.isoformat())
     document.save()
     if disputed:
+        reason = _reason(dispute_reason, "dispute_reason")
         DocumentEvent.objects.create(
-            document=document,
-            kind=DocumentEvent.Kind.DISPUTED,
-            reason=_reason(dispute_reason, "dispute_reason"),
-            by=actor,
-            at=moment,
+            document=document, kind=DocumentEvent.Kind.DISPUTED, reason=reason, by=actor, at=moment
         )
+        gating_fact_change_record(
+            actor=actor, case=case, fact=GatingFact.IDENTITY_DOCUMENT_DISPUTE, before=False, after=True,
+            reason=reason, subject=f"identity document {document.pk}", at=moment,
+        )  # fmt: skip
     return document
+
+
+# Which gating fact each event sets, and to what (apps/cases/rules.py: both flags protect).
+EVENT_FACTS: dict[str, tuple[GatingFact, bool]] = {
+    DocumentEvent.Kind.FLAGGED: (GatingFact.IDENTITY_DOCUMENT_FLAG, True),
+    DocumentEvent.Kind.FLAG_WITHDRAWN: (GatingFact.IDENTITY_DOCUMENT_FLAG, False),
+    DocumentEvent.Kind.DISPUTED: (GatingFact.IDENTITY_DOCUMENT_DISPUTE, True),
+    DocumentEvent.Kind.DISPUTE_WITHDRAWN: (GatingFact.IDENTITY_DOCUMENT_DISPUTE, False),
+}
 
 
 def _document_event(
     *, actor: User, document: IdentityDocument, kind: str, reason: str, at: datetime | None
 ) -> DocumentEvent:
+    """Record a flag or dispute event: a gating fact of PRESUMED_MINOR.
+
+    A change needs its reason (PRESUMED_MINOR.FACT_CHANGE_NO_REASON); withdrawing a flag or a
+    dispute, which may end the presumption, a supervisor of the agency
+    (PRESUMED_MINOR.FACT_CHANGE_NEEDS_SUPERVISOR). Each change is kept in the child's
+    gating-fact history; withdrawing what is not there is refused (it would change nothing).
+    """
     moment = at or timezone.now()
-    if moment < document.recorded_at:
+    # Locked: two events on one document are decided one after the other, each on the state the other left.
+    current = IdentityDocument.objects.select_for_update().select_related("case").get(pk=document.pk)
+    if moment < current.recorded_at:
         raise ValidationError(_("The document was recorded after this moment."))
-    return DocumentEvent.objects.create(document=document, kind=kind, reason=_reason(reason), by=actor, at=moment)
+    fact, after = EVENT_FACTS[kind]
+    status = document_status(current, moment)
+    before = status.flagged if fact == GatingFact.IDENTITY_DOCUMENT_FLAG else status.disputed
+    if before == after and not after:
+        raise ValidationError(
+            _("This document is not flagged as possibly false.")
+            if fact == GatingFact.IDENTITY_DOCUMENT_FLAG
+            else _("The person does not dispute this document.")
+        )
+    gating_fact_change_record(
+        actor=actor, case=current.case, fact=fact, before=before, after=after, reason=reason,
+        subject=f"identity document {current.pk}", at=moment,
+    )  # fmt: skip
+    return DocumentEvent.objects.create(document=current, kind=kind, reason=_reason(reason), by=actor, at=moment)
 
 
 @transaction.atomic
@@ -168,8 +200,9 @@ def identity_document_flag(
 def identity_document_flag_withdraw(
     *, actor: User, document: IdentityDocument, reason: str, at: datetime | None = None
 ) -> DocumentEvent:
-    """A supervisor withdraws the flag once the document is shown genuine."""
-    _require_supervisor(actor, document.case)
+    """A supervisor withdraws the flag once the document is shown genuine (it may end the
+    presumption: PRESUMED_MINOR.FACT_CHANGE_NEEDS_SUPERVISOR for anyone else)."""
+    _may_see(actor, document.case)
     return _document_event(actor=actor, document=document, kind=DocumentEvent.Kind.FLAG_WITHDRAWN, reason=reason, at=at)
 
 
@@ -181,12 +214,10 @@ def identity_document_dispute(
 
     Anyone who may act on the case records a dispute; only a supervisor records that the
     person no longer disputes it, which may end the presumption of minority (a change that
-    lifts a protection). It settles the claims the child made before it, not later ones.
+    lifts a protection: PRESUMED_MINOR.FACT_CHANGE_NEEDS_SUPERVISOR for anyone else). It
+    settles the claims the child made before it, not later ones.
     """
-    if disputed:
-        _may_see(actor, document.case)
-    else:
-        _require_supervisor(actor, document.case)
+    _may_see(actor, document.case)
     kind = DocumentEvent.Kind.DISPUTED if disputed else DocumentEvent.Kind.DISPUTE_WITHDRAWN
     return _document_event(actor=actor, document=document, kind=kind, reason=reason, at=at)
 
@@ -474,6 +505,8 @@ def assessment_conclusion_approve(
         appeal_period_ends_at=moment + timedelta(days=settings.HAVEN_AGE_APPEAL_DAYS),
     )
     current.refresh_from_db()
+    # The conclusion may end the presumption: keep which gating facts it was approved on.
+    facts_reliance_record(actor=actor, case=current.case, decision=current, at=moment)
     if current.result == AssessmentResult.RANGE:
         _appeal_period_alerts(current, at=moment, stage="age-appeal")
     return current
@@ -586,6 +619,8 @@ def adult_treatment_record(
         recorded_by=actor,
         recorded_at=moment,
     )
+    # Treating the person as an adult was decided on the gating facts (documents' flags among them): keep which.
+    facts_reliance_record(actor=actor, case=case, decision=record, at=moment)
     if urgent:
         _urgent_review_alerts(record, at=moment)
     return record

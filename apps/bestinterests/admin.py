@@ -24,8 +24,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Membership, Role, User
-from apps.audit.models import Channel
-from apps.audit.services import record_access_log
 from apps.bestinterests import selectors, services
 from apps.bestinterests.models import (
     BIA_SECTIONS,
@@ -40,6 +38,7 @@ from apps.bestinterests.models import (
     SolutionKind,
 )
 from apps.cases.models import Case
+from apps.cases.reading import ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_visibility
 from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
 
@@ -126,9 +125,10 @@ class BiaChangeForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
+            reader = current_reader()
             for name in BIA_SECTIONS:
                 self.fields[f"{name}_text"].initial = selectors.sealed_text(
-                    self.instance, name, case=self.instance.case
+                    self.instance, name, case=self.instance.case, actor=reader.actor, channel=reader.channel
                 )
 
 
@@ -188,8 +188,11 @@ class DeterminationChangeForm(ServiceForm):
         for name in ("authority_name", "authority_reference", "authority_decided_on", "child_objects"):
             self.fields[name].initial = getattr(bid, name)
         risk.initial = bid.risk_assessment_id
+        reader = current_reader()
         for name in ("reasons", "no_risk_assessment_reason", "objection_reasons"):
-            self.fields[f"{name}_text"].initial = selectors.sealed_text(bid, name, case=bid.case)
+            self.fields[f"{name}_text"].initial = selectors.sealed_text(
+                bid, name, case=bid.case, actor=reader.actor, channel=reader.channel
+            )
 
 
 class PanelMemberAddForm(ServiceForm):
@@ -261,7 +264,7 @@ class ConfirmForm(forms.Form):
 
 
 # --- The admins ---------------------------------------------------------------------------
-class BestInterestsAdmin(ServiceRefusalsMixin):
+class BestInterestsAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     """Scoped by the selectors; written only through the services; never deleted."""
 
     add_form: ClassVar[type[ServiceForm]]
@@ -333,12 +336,13 @@ class BestInterestsAdmin(ServiceRefusalsMixin):
         obj: Any = None,
     ) -> HttpResponse:
         if obj is not None and obj.pk is not None:
-            record_access_log(actor=request.user, case=obj.case if hasattr(obj, "case") else obj.determination.case,
-                              action="view", channel=Channel.ADMIN, allowed=True)  # fmt: skip
+            # The page is a read of the case, a value opened or not.
+            current_reader().note(obj.case if hasattr(obj, "case") else obj.determination.case)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def opened(self, obj: Any, column: str, case: Case) -> str:
-        value = selectors.sealed_text(obj, column, case=case)
+        reader = current_reader()
+        value = selectors.sealed_text(obj, column, case=case, actor=reader.actor, channel=reader.channel)
         return _("Anonymised") if value is None else value
 
     def confirm_then(

@@ -18,10 +18,9 @@ from apps.bestinterests.models import (
     OptionWeighed,
     PanelMember,
 )
-from apps.cases import vault
 from apps.cases.models import Case
+from apps.cases.reading import sealed_text_for
 from apps.cases.selectors import case_visibility
-from apps.core.crypto import KeyUnavailable
 
 
 def _in_force(at: datetime) -> Q:
@@ -136,12 +135,7 @@ def option_list(*, actor: User) -> QuerySet[OptionWeighed]:
     return OptionWeighed.objects.filter(determination__in=determination_list(actor=actor).values("pk"))
 
 
-def sealed_text(record: Any, column: str, *, case: Case) -> str | None:
-    """A sealed value in plain text; None once the child is anonymised. Callers got the record
-    through a scoped selector and log the read."""
-    child = case.child
-    try:
-        key = vault.data_key(child)
-    except KeyUnavailable:
-        return None
-    return str(vault.open_sealed(child, key, type(record), column, getattr(record, column)) or "")
+def sealed_text(record: Any, column: str, *, case: Case, actor: User, channel: str) -> str | None:
+    """A record of `case` in plain text for a person, the read logged; None once the child is
+    anonymised. Callers got the record through a scoped selector."""
+    return sealed_text_for(actor=actor, channel=channel, record=record, column=column, case=case)

@@ -27,8 +27,6 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Agency, AgencyKind, Membership, Role, User
 from apps.accounts.selectors import membership_list_for_user
-from apps.audit.models import Channel
-from apps.audit.services import record_access_log
 from apps.care import selectors, services
 from apps.care.models import (
     PLACEMENT_URGENCIES,
@@ -45,6 +43,7 @@ from apps.care.models import (
     UrgentActionKind,
 )
 from apps.cases.models import Case
+from apps.cases.reading import ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_visibility
 from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
 from apps.solutions.models import DurableSolution
@@ -366,7 +365,7 @@ class ReleaseForm(forms.Form):
 
 
 # --- The admins ---------------------------------------------------------------------------
-class CareAdmin(ServiceRefusalsMixin):
+class CareAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     """Scoped by case visibility; added through a service; never changed in place or deleted."""
 
     add_form: ClassVar[type[ServiceForm]]
@@ -434,11 +433,12 @@ class CareAdmin(ServiceRefusalsMixin):
         obj: Any = None,
     ) -> HttpResponse:
         if obj is not None and obj.pk is not None and self.sealed:
-            record_access_log(actor=request.user, case=obj.case, action="view", channel=Channel.ADMIN, allowed=True)
+            current_reader().note(obj.case)  # the page is a read of the case, a value opened or not
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def opened(self, obj: Any, column: str) -> str:
-        value = selectors.sealed_text(obj, column)
+        reader = current_reader()
+        value = selectors.sealed_text(obj, column, actor=reader.actor, channel=reader.channel)
         return _("Anonymised") if value is None else value
 
     def confirm_then(

@@ -10,10 +10,9 @@ from django.http import Http404
 from apps.accounts.models import User
 from apps.audit.services import record_access_log
 from apps.care.models import Charge, ChildTie, HeldEvent, MissingReport, Placement, UrgentAction
-from apps.cases import vault
 from apps.cases.models import Case
+from apps.cases.reading import SealedReader, sealed_text_for
 from apps.cases.selectors import case_visibility, child_list
-from apps.core.crypto import KeyUnavailable
 
 M = TypeVar("M", bound=models.Model)
 
@@ -61,17 +60,12 @@ def child_tie_list(*, actor: User) -> QuerySet[ChildTie]:
     return ChildTie.objects.filter(Q(child__in=visible) | Q(tied_to__in=visible)).select_related("child", "tied_to")
 
 
-def sealed_text(record: Any, column: str) -> str | None:
-    """A care record's sealed value in plain text; None once the child is anonymised.
+def sealed_text(record: Any, column: str, *, actor: User, channel: str) -> str | None:
+    """A care record's sealed value in plain text for a person, the read logged; None once the child is anonymised.
 
-    Callers got the record through a scoped selector and log the read.
+    Callers got the record through a scoped selector.
     """
-    child = record.case.child
-    try:
-        key = vault.data_key(child)
-    except KeyUnavailable:
-        return None
-    return str(vault.open_sealed(child, key, type(record), column, getattr(record, column)) or "")
+    return sealed_text_for(actor=actor, channel=channel, record=record, column=column, case=record.case)
 
 
 def placement_address(*, actor: User, placement_id: int, channel: str) -> str | None:
@@ -85,5 +79,6 @@ def placement_address(*, actor: User, placement_id: int, channel: str) -> str | 
             allowed=False,
         )  # fmt: skip
         raise Http404
-    record_access_log(actor=actor, case=placement.case, action="placement_address", channel=channel, allowed=True)
-    return sealed_text(placement, "address")
+    return SealedReader(actor=actor, channel=channel, action="placement_address").text(
+        placement, "address", case=placement.case
+    )

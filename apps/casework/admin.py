@@ -28,8 +28,8 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.models import Agency, Membership, Role, User
 from apps.accounts.selectors import membership_list_for_user
 from apps.audit.models import Channel
-from apps.audit.services import record_access_log
 from apps.cases.models import Case
+from apps.cases.reading import ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_visibility
 from apps.casework import selectors, services
 from apps.casework.models import (
@@ -46,7 +46,6 @@ from apps.casework.models import (
     NoteAccess,
     Responsible,
 )
-from apps.casework.timeline import TimelineContext
 from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
 from apps.guardianship.selectors import active_appointments
 
@@ -101,10 +100,11 @@ def timeline_link(case: Case) -> str:
 
 
 def opened(obj: models.Model, column: str, *, case: Case | None = None) -> str:
-    """A sealed value of a record reached through a scoped selector (of `case`, or its own)."""
+    """A sealed value of a record reached through a scoped selector (of `case`, or its own), for
+    the person the page is for: the read is logged by the page's reader."""
     of_case = case if case is not None else cast("Case", getattr(obj, "case"))  # noqa: B009 - any record
-    context = TimelineContext(actor=cast("User", None), case=of_case, at=timezone.now())
-    return context.opened(type(obj), column, getattr(obj, column))
+    value = current_reader().text(obj, column, case=of_case)
+    return _("Anonymised") if value is None else value
 
 
 # --- Forms ----------------------------------------------------------------------------------------
@@ -333,7 +333,7 @@ class ReviewHeldForm(forms.Form):
 
 
 # --- The admins ---------------------------------------------------------------------------
-class ScopedAdmin(ServiceRefusalsMixin):
+class ScopedAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     """Scoped by a selector; added through a service; never changed in place or deleted."""
 
     add_form: ClassVar[type[ServiceForm]]
@@ -402,9 +402,7 @@ class ScopedAdmin(ServiceRefusalsMixin):
         obj: Any = None,
     ) -> HttpResponse:
         if obj is not None and obj.pk is not None and self.opens_sealed:
-            record_access_log(
-                actor=request.user, case=self.case_of(obj), action="view", channel=Channel.ADMIN, allowed=True
-            )
+            current_reader().note(self.case_of(obj))  # the page is a read of the case
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def case_of(self, obj: Any) -> Case:

@@ -19,6 +19,7 @@ from apps.accounts.models import Membership, Role, User
 from apps.audit.models import Channel
 from apps.audit.services import record_access_log
 from apps.cases.models import Case
+from apps.cases.reading import SealedReader
 from apps.cases.selectors import case_list, case_visibility
 from apps.casework.models import (
     CarePlanAction,
@@ -126,8 +127,9 @@ def case_timeline(
         record_access_log(actor=actor, case=Case.objects.filter(pk=case.pk).first(), action="timeline",
                           channel=channel, allowed=False)  # fmt: skip
         raise Http404
-    record_access_log(actor=actor, case=visible, action="timeline", channel=channel, allowed=True)
-    context = TimelineContext(actor=actor, case=visible, at=moment)
+    reader = SealedReader(actor=actor, channel=channel, action="timeline")
+    reader.note(visible)  # the page is a read of the case even when no sealed value is shown
+    context = TimelineContext(actor=actor, case=visible, at=moment, reader=reader)
     entries: list[TimelineEntry] = []
     for source in timeline_sources():
         entries.extend(source(context))

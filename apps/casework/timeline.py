@@ -16,8 +16,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.cases import vault
 from apps.cases.models import Case
+from apps.cases.reading import SealedReader
 from apps.core.crypto import KeyUnavailable
 
 
@@ -36,26 +36,23 @@ class TimelineEntry:
 
 @dataclass
 class TimelineContext:
-    """What every source gets: who asks, about which case, when; sealed values opened with one key read."""
+    """What every source gets: who asks, about which case, when; sealed values opened through
+    the reader of the timeline read (one read row for the page, whatever the number of entries)."""
 
     actor: User
     case: Case
     at: datetime
-    _key: bytes | None = field(default=None, repr=False)
-    _anonymised: bool = False
+    reader: SealedReader = field(repr=False)
 
     def opened(self, model: type[models.Model] | models.Model, column: str, sealed: Any) -> str:
         """A sealed value of this case's child in plain text; a marker once the child is anonymised."""
         if sealed is None:
             return ""
-        if self._key is None and not self._anonymised:
-            try:
-                self._key = vault.data_key(self.case.child)
-            except KeyUnavailable:
-                self._anonymised = True
-        if self._key is None:
+        try:
+            value = self.reader.opened(model, column, sealed, case=self.case)
+        except KeyUnavailable:
             return _("Anonymised")
-        return str(vault.open_sealed(self.case.child, self._key, model, column, sealed) or "")
+        return str(value or "")
 
 
 Source = Callable[[TimelineContext], Iterable[TimelineEntry]]

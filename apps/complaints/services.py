@@ -31,6 +31,7 @@ from apps.alerts.models import Alert, AlertKind
 from apps.alerts.services import alert_raise
 from apps.cases import vault
 from apps.cases.models import Case
+from apps.cases.reading import sealed_text_for
 from apps.cases.selectors import agency_roles, case_may_act
 from apps.complaints.models import (
     AnswerChannel,
@@ -56,18 +57,11 @@ def _seal(case: Case, column: str, value: str) -> bytes | None:
     return vault.seal(case.child, vault.data_key(case.child), Complaint, column, value.strip() or None)
 
 
-def complaint_text(complaint: Complaint, column: str = "text") -> str | None:
-    """A complaint's sealed text or answer; None once the child is anonymised.
+def complaint_text(complaint: Complaint, column: str = "text", *, actor: User, channel: str) -> str | None:
+    """A complaint's sealed text or answer for a person, the read logged; None once the child is anonymised.
 
     Callers got the complaint through `complaint_list` (so it does not name them)."""
-    from apps.core.crypto import KeyUnavailable
-
-    child = complaint.case.child
-    try:
-        key = vault.data_key(child)
-    except KeyUnavailable:
-        return None
-    return str(vault.open_sealed(child, key, Complaint, column, getattr(complaint, column)) or "")
+    return sealed_text_for(actor=actor, channel=channel, record=complaint, column=column, case=complaint.case)
 
 
 def _named_ids(complaint: Complaint) -> set[int]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, cast
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers, widgets
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,12 +25,11 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Agency, Membership, Role, User
 from apps.accounts.selectors import membership_list_for_user
-from apps.audit.models import Channel
-from apps.audit.services import record_access_log
 from apps.cases import htcds
 from apps.cases.models import Case
+from apps.cases.reading import ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_visibility
-from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
+from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, refusal_messages
 from apps.rights import selectors, services
 from apps.rights.models import (
     ChildRole,
@@ -310,6 +310,17 @@ class OnDateForm(forms.Form):
     on = forms.DateField(label=gettext_lazy("On"), widget=widgets.AdminDateWidget)
 
 
+def _refused_on(form: forms.Form, refusal: Exception) -> None:
+    """A service's refusal as the form's errors: on the field it names, else on the form (with the rule's code)."""
+    if isinstance(refusal, ValidationError) and hasattr(refusal, "error_dict"):
+        for name, errors in refusal.message_dict.items():
+            for message in errors:
+                form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, message)
+        return
+    for message in refusal_messages(refusal):
+        form.add_error(None, message)
+
+
 class ClaimStatusForm(OnDateForm):
     status = forms.ChoiceField(label=gettext_lazy("New status"), choices=ClaimStatus.choices)
     appeal_until = forms.DateField(
@@ -346,7 +357,7 @@ class CompensationStatusForm(OnDateForm):
 
 
 # --- The admins ---------------------------------------------------------------------------
-class RightsAdmin(ServiceRefusalsMixin):
+class RightsAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     """Scoped by case visibility; added through a service; never changed in place or deleted."""
 
     add_form: ClassVar[type[ServiceForm]]
@@ -418,13 +429,14 @@ class RightsAdmin(ServiceRefusalsMixin):
         obj: Any = None,
     ) -> HttpResponse:
         if obj is not None and obj.pk is not None and self.sealed:
-            record_access_log(
-                actor=request.user, case=self.case_of(obj), action="view", channel=Channel.ADMIN, allowed=True
-            )
+            current_reader().note(self.case_of(obj))  # the page is a read of the case
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def opened(self, obj: Any, column: str) -> str:
-        value = selectors.sealed_text(obj, column, self.case_of(obj).child)
+        reader = current_reader()
+        value = selectors.sealed_text(
+            obj, column, case=self.case_of(obj), actor=reader.actor, channel=reader.channel
+        )
         return _("Anonymised") if value is None else value
 
     def confirm_then(
@@ -459,8 +471,7 @@ class RightsAdmin(ServiceRefusalsMixin):
                 done = apply(record, form.cleaned_data)
             except ACTION_REFUSALS as refusal:
                 if len(records) == 1 and not isinstance(refusal, PermissionDenied):
-                    for name, message in refusal_errors(refusal):
-                        form.add_error(name if name in form.fields else None, message)
+                    _refused_on(form, refusal)
                     return ask()
                 self.message_refusal(request, refusal, about=str(record))
             else:

@@ -12,10 +12,9 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from apps.accounts.models import User
-from apps.cases import vault
-from apps.cases.models import Case, Child
+from apps.cases.models import Case
+from apps.cases.reading import sealed_text_for
 from apps.cases.selectors import case_visibility
-from apps.core.crypto import KeyUnavailable
 from apps.rights.models import (
     ClaimStatus,
     CompensationClaim,
@@ -171,13 +170,9 @@ def compensation_claim_list(*, actor: User) -> QuerySet[CompensationClaim]:
     )
 
 
-def sealed_text(record: Any, column: str, child: Child) -> str | None:
-    """A record's sealed value in plain text; None once the child is anonymised.
+def sealed_text(record: Any, column: str, *, case: Case, actor: User, channel: str) -> str | None:
+    """A record of `case` in plain text for a person, the read logged; None once the child is anonymised.
 
     Callers got the record through a scoped selector.
     """
-    try:
-        key = vault.data_key(child)
-    except KeyUnavailable:
-        return None
-    return str(vault.open_sealed(child, key, type(record), column, getattr(record, column)) or "")
+    return sealed_text_for(actor=actor, channel=channel, record=record, column=column, case=case)

@@ -7,10 +7,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from apps.accounts.models import User
-from apps.cases import vault
 from apps.cases.models import Case
+from apps.cases.reading import sealed_text_for
 from apps.cases.selectors import case_visibility
-from apps.core.crypto import KeyUnavailable
 from apps.safety.models import RiskAssessment, RiskLevel, SafetyPlan
 
 
@@ -51,14 +50,9 @@ def current_safety_plan(*, case: Case) -> SafetyPlan | None:
     return SafetyPlan.objects.filter(case=case, superseded_at__isnull=True).first()
 
 
-def sealed_text(record: Any, column: str) -> str | None:
-    """A safety record's sealed value in plain text; None once the child is anonymised.
+def sealed_text(record: Any, column: str, *, actor: User, channel: str) -> str | None:
+    """A safety record's sealed value in plain text for a person, the read logged; None once the child is anonymised.
 
-    Callers got the record through a scoped selector and log the read.
+    Callers got the record through a scoped selector.
     """
-    child = record.case.child
-    try:
-        key = vault.data_key(child)
-    except KeyUnavailable:
-        return None
-    return str(vault.open_sealed(child, key, type(record), column, getattr(record, column)) or "")
+    return sealed_text_for(actor=actor, channel=channel, record=record, column=column, case=record.case)

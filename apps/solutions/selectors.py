@@ -10,6 +10,7 @@ from apps.accounts.models import User
 from apps.age.selectors import latest_possible_birth_date
 from apps.cases import vault
 from apps.cases.models import Case, CaseTransition, Child
+from apps.cases.reading import sealed_text_for
 from apps.cases.selectors import case_visibility
 from apps.core.crypto import KeyUnavailable
 from apps.solutions.models import (
@@ -133,14 +134,9 @@ def transition_plan_list(*, actor: User) -> QuerySet[TransitionPlan]:
     return TransitionPlan.objects.filter(case__in=_visible_cases(actor)).select_related("case")
 
 
-def sealed_text(record: Any, column: str, *, case: Case) -> str | None:
-    """A record's sealed value in plain text; None once the child is anonymised.
+def sealed_text(record: Any, column: str, *, case: Case, actor: User, channel: str) -> str | None:
+    """A record of `case` in plain text for a person, the read logged; None once the child is anonymised.
 
-    Callers got the record through a scoped selector and log the read.
+    Callers got the record through a scoped selector.
     """
-    child = case.child
-    try:
-        key = vault.data_key(child)
-    except KeyUnavailable:
-        return None
-    return str(vault.open_sealed(child, key, type(record), column, getattr(record, column)) or "")
+    return sealed_text_for(actor=actor, channel=channel, record=record, column=column, case=case)

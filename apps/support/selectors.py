@@ -5,10 +5,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from apps.accounts.models import Membership, User
-from apps.cases import vault
 from apps.cases.models import Case
+from apps.cases.reading import sealed_text_for
 from apps.cases.selectors import case_visibility
-from apps.core.crypto import KeyUnavailable
 from apps.support.models import ACTIVE_STATUSES, CooperationRecord, OtherReasonApproval, SupportService
 
 
@@ -48,14 +47,9 @@ def cooperation_list(*, actor: User) -> QuerySet[CooperationRecord]:
     return CooperationRecord.objects.filter(case__in=_visible_cases(actor)).select_related("case", "with_agency")
 
 
-def sealed_text(record: Any, column: str) -> str | None:
-    """A support record's sealed value in plain text; None once the child is anonymised.
+def sealed_text(record: Any, column: str, *, actor: User, channel: str) -> str | None:
+    """A support record's sealed value in plain text for a person, the read logged; None once the child is anonymised.
 
-    Callers got the record through a case-scoped selector and log the read.
+    Callers got the record through a scoped selector.
     """
-    child = record.case.child
-    try:
-        key = vault.data_key(child)
-    except KeyUnavailable:
-        return None
-    return str(vault.open_sealed(child, key, type(record), column, getattr(record, column)) or "")
+    return sealed_text_for(actor=actor, channel=channel, record=record, column=column, case=record.case)

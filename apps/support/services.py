@@ -45,7 +45,6 @@ from apps.support.models import (
     ServiceStatus,
     SupportService,
 )
-from apps.support.selectors import sealed_text
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 
@@ -342,6 +341,13 @@ def _require_approver(actor: User, approval: OtherReasonApproval) -> None:
         raise PermissionDenied(_("Only a supervisor of the agency holding the case approves an “other” reason."))
 
 
+
+def _approved_text(approval: OtherReasonApproval) -> str:
+    """The approved reason, moved into the service's own note: a system copy from one sealed
+    column to another, shown to nobody here, so not a read (the note's readers are logged)."""
+    child = approval.case.child
+    return str(vault.open_sealed(child, vault.data_key(child), OtherReasonApproval, "text", approval.text) or "")
+
 @transaction.atomic
 def other_reason_approve(*, actor: User, approval: OtherReasonApproval, at: datetime | None = None) -> SupportService:
     """A supervisor of the agency holding the case approves a pending "other" end or decline:
@@ -363,7 +369,7 @@ def other_reason_approve(*, actor: User, approval: OtherReasonApproval, at: date
         status=ApprovalStatus.APPROVED, decided_by=actor, decided_at=moment
     )
     current.refresh_from_db()
-    text = sealed_text(current, "text") or ""
+    text = _approved_text(current)
     apply = _apply_end if current.step == OtherStep.END else _apply_decline
     reason = EndReason.OTHER if current.step == OtherStep.END else DeclineReason.OTHER
     apply(service, by=current.requested_by, reason=reason, note=text, when=current.effective_at, approval=current)

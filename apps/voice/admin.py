@@ -27,10 +27,9 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Agency, Membership, Role, User
 from apps.accounts.selectors import membership_list_for_user
-from apps.audit.models import Channel
-from apps.audit.services import record_access_log
 from apps.care.selectors import sealed_text
 from apps.cases.models import Case
+from apps.cases.reading import ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_visibility
 from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
 from apps.guardianship.selectors import active_appointments
@@ -100,7 +99,8 @@ def _became(obj: models.Model, created: models.Model) -> None:
 
 
 def _opened(obj: Any, column: str) -> str:
-    value = sealed_text(obj, column)
+    reader = current_reader()
+    value = sealed_text(obj, column, actor=reader.actor, channel=reader.channel)
     return _("Anonymised") if value is None else value
 
 
@@ -385,7 +385,7 @@ class WithdrawForm(forms.Form):
 
 
 # --- The admins ---------------------------------------------------------------------------
-class VoiceAdmin(ServiceRefusalsMixin):
+class VoiceAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     """Scoped by case visibility; written through a service; never deleted."""
 
     form_class: ClassVar[type[ServiceForm]]
@@ -456,7 +456,7 @@ class VoiceAdmin(ServiceRefusalsMixin):
         obj: Any = None,
     ) -> HttpResponse:
         if obj is not None and obj.pk is not None and self.sealed:
-            record_access_log(actor=request.user, case=obj.case, action="view", channel=Channel.ADMIN, allowed=True)
+            current_reader().note(obj.case)  # the page is a read of the case, a value opened or not
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 

@@ -16,7 +16,6 @@ from apps.bestinterests.models import (
     Discipline,
     SolutionKind,
 )
-from apps.bestinterests.selectors import sealed_text
 from apps.bestinterests.services import bia_start, determination_start, panel_member_add
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.bestinterests.factories import (
@@ -29,6 +28,7 @@ from tests.bestinterests.factories import (
     world,
 )
 from tests.cases.factories import supervisor_in
+from tests.cases.sealed import stored
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +104,7 @@ def test_a_bia_is_started_written_and_completed_through_the_admin(client, w):
     bia = BestInterestsAssessment.objects.get(case=w.case)
     client.post(_url("bestinterestsassessment", "change", bia.pk), {"needs_text": "Fictional needs."})
     bia.refresh_from_db()
-    assert sealed_text(bia, "needs", case=w.case) == "Fictional needs."
+    assert stored(bia, "needs", case=w.case) == "Fictional needs."
     response = _act(client, "bestinterestsassessment", "complete", [bia.pk])
     text = " ".join(_messages(response))
     assert "(GUARDIAN_OPINION_REQUIRED)" in text
@@ -120,7 +120,7 @@ def test_a_bia_is_started_written_and_completed_through_the_admin(client, w):
         client.post(_url("bestinterestsassessment", "change", bia.pk), {"needs_text": "Rewritten."}).status_code == 403
     )
     bia.refresh_from_db()
-    assert sealed_text(bia, "needs", case=w.case) == "Fictional."
+    assert stored(bia, "needs", case=w.case) == "Fictional."
 
 
 def test_a_bia_without_a_guardian_is_refused_in_the_admin(client):
@@ -154,7 +154,7 @@ def test_a_draft_is_filled_in_the_admin_and_decided(client, w):
     )  # fmt: skip
     assert response.status_code == 302
     bid.refresh_from_db()
-    assert sealed_text(bid, "reasons", case=w.case) == "Fictional reasons from the admin."
+    assert stored(bid, "reasons", case=w.case) == "Fictional reasons from the admin."
     response = _act(client, "bestinterestsdetermination", "decide", [bid.pk])
     bid.refresh_from_db()
     assert bid.decided_at is not None

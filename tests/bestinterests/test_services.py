@@ -12,7 +12,6 @@ from apps.bestinterests.selectors import (
     current_determination,
     determination_list,
     latest_decided_determination,
-    sealed_text,
 )
 from apps.cases.models import Case
 from apps.core.rules import RuleViolation, Violations
@@ -34,6 +33,7 @@ from tests.bestinterests.factories import (
     world,
 )
 from tests.cases.factories import supervisor_in
+from tests.cases.sealed import stored
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_a_bia_with_its_content_and_the_guardians_opinion_completes_and_is_never
     w = world()
     bia = completed_bia(w, at=NOW)
     assert bia.completed_at == NOW
-    assert sealed_text(bia, "needs", case=w.case) == "Fictional needs notes."
+    assert stored(bia, "needs", case=w.case) == "Fictional needs notes."
     with pytest.raises(ValidationError):
         services.bia_update(actor=w.caseworker, assessment=bia, sections={"needs": "Rewritten."})
 
@@ -110,7 +110,7 @@ def test_a_complete_panel_draft_is_decided_and_sent_to_the_supervisors_for_appro
     bid = decided_panel(w)
     assert bid.decided_at == NOW - 2 * DAY
     assert bid.approved_at is None
-    assert "Tracing not done" in (sealed_text(bid, "tracing_summary", case=w.case) or "")
+    assert "Tracing not done" in (stored(bid, "tracing_summary", case=w.case) or "")
     alert = Alert.objects.get(kind=AlertKind.BID_APPROVAL, case=w.case)
     assert alert.role == "supervisor"
     assert w.case.reference in alert.detail
@@ -194,7 +194,7 @@ def test_a_child_who_objects_needs_the_reasons_it_is_still_in_their_best_interes
                                   objection_reasons="Fictional: the aunt's home is safe and the child's school is there.")  # fmt: skip
     decided = services.determination_decide(actor=w.caseworker, determination=bid, at=NOW)
     assert decided.child_objects is True
-    assert "aunt" in (sealed_text(decided, "objection_reasons", case=w.case) or "")
+    assert "aunt" in (stored(decided, "objection_reasons", case=w.case) or "")
 
 
 def test_a_linked_risk_assessment_of_the_case_is_a_risk_basis():

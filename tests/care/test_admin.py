@@ -20,13 +20,13 @@ from apps.care.models import (
     UrgentAction,
     UrgentActionKind,
 )
-from apps.care.selectors import sealed_text
 from apps.care.services import child_tie_record, held_record, placement_record, urgent_action_record
 from apps.cases.models import Case
 from apps.core.rules import CATALOGUE
 from tests.accounts.factories import AgencyFactory, MembershipFactory, UserFactory
 from tests.care.factories import case_with_staff, partner_agency
 from tests.cases.factories import register
+from tests.cases.sealed import stored
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,7 @@ def test_a_family_based_placement_is_added_through_the_service_with_its_address_
     assert response.status_code == 302
     placement = Placement.objects.get()
     assert (placement.kind, placement.recorded_by) == (PlacementKind.KINSHIP, caseworker)
-    assert sealed_text(placement, "address") == "Rua do Sol 3"
+    assert stored(placement, "address") == "Rua do Sol 3"
 
 
 def test_the_placement_page_opens_the_address_and_logs_the_read(cw_client, case, caseworker):
@@ -293,7 +293,7 @@ def test_a_held_event_is_added_and_alerts_the_supervisors_and_legal_aid(cw_clien
     response = cw_client.post(_add("heldevent"), {"case": case.pk, "place_kind": HeldPlace.IMMIGRATION_DETENTION,
                                                   "where": "Airport holding area", "held_by": "Border police"})  # fmt: skip
     assert response.status_code == 302
-    assert sealed_text(HeldEvent.objects.get(), "place") == "Airport holding area"
+    assert stored(HeldEvent.objects.get(), "place") == "Airport holding area"
     assert set(Alert.objects.values_list("kind", flat=True)) == {AlertKind.CHILD_HELD, AlertKind.LEGAL_AID_NEEDED}
 
 
@@ -319,7 +319,7 @@ def test_a_charge_is_added_and_raises_non_punishment(cw_client, case):
     response = cw_client.post(_add("charge"), {"case": case.pk, "kind": ChargeKind.CRIMINAL_CHARGE,
                                                "acts_text": "Pickpocketing on trams", "authority_name": "Prosecutor"})  # fmt: skip
     assert response.status_code == 302
-    assert sealed_text(Charge.objects.get(), "acts") == "Pickpocketing on trams"
+    assert stored(Charge.objects.get(), "acts") == "Pickpocketing on trams"
     assert Alert.objects.filter(kind=AlertKind.NON_PUNISHMENT, role=Role.SUPERVISOR, case=case).exists()
 
 

@@ -11,11 +11,11 @@ from apps.accounts.models import AgencyKind, Role
 from apps.alerts.models import Alert, AlertKind
 from apps.alerts.selectors import alert_list
 from apps.care.models import HeldEvent, HeldPlace
-from apps.care.selectors import sealed_text
 from apps.care.services import held_daily_reviews_alert, held_record, held_release
 from apps.care.tasks import held_children_daily_review
 from tests.accounts.factories import AgencyFactory
 from tests.care.factories import case_with_staff, guardian_for, partner_agency
+from tests.cases.sealed import stored
 
 pytestmark = pytest.mark.django_db
 LISBON = ZoneInfo("Europe/Lisbon")
@@ -55,7 +55,7 @@ def test_recording_that_a_child_is_held_is_always_allowed(case, caseworker):
     event = hold(case, caseworker, where="Central station, cell 4", held_by_agency=police)
     assert (event.place_kind, event.held_by_agency, event.since) == (HeldPlace.POLICE_CUSTODY, police,
                                                                       MORNING - timedelta(hours=2))  # fmt: skip
-    assert sealed_text(event, "place") == "Central station, cell 4"
+    assert stored(event, "place") == "Central station, cell 4"
     assert b"cell 4" not in bytes(HeldEvent.objects.values_list("place", flat=True).get())
 
 

@@ -12,13 +12,13 @@ from apps.accounts.models import AgencyKind, Role
 from apps.alerts.models import Alert, AlertKind
 from apps.alerts.selectors import alert_list
 from apps.care.models import Charge, ChargeKind, UrgentActionKind
-from apps.care.selectors import sealed_text
 from apps.care.services import charge_record, missing_report
 from apps.cases.models import Case
 from apps.cases.services import case_details_update
 from apps.core.errors import StaleRecord
 from tests.accounts.factories import AgencyFactory
 from tests.care.factories import case_with_staff, guardian_for, partner_agency
+from tests.cases.sealed import stored
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -55,7 +55,7 @@ def test_the_police_report_is_recorded_at_once(case, caseworker):
     missing = report(case, caseworker, missing_since=NOW - timedelta(hours=3), police_agency=police,
                      police_reference="PSP-7781", last_seen="Bus stop by the shelter, with an older man")  # fmt: skip
     assert (missing.police_reported_at, missing.police_agency, missing.police_reference) == (NOW, police, "PSP-7781")
-    assert sealed_text(missing, "last_seen") == "Bus stop by the shelter, with an older man"
+    assert stored(missing, "last_seen") == "Bus stop by the shelter, with an older man"
 
 
 def test_it_is_an_urgent_action_reviewed_like_the_others(case, caseworker):
@@ -142,7 +142,7 @@ def test_charges_raise_non_punishment_to_supervisor_guardian_and_legal_aid(case,
         alert = alert_list(actor=person).get(kind=AlertKind.NON_PUNISHMENT)
         assert alert.detail.startswith(f"NON_PUNISHMENT · {case.reference}")
         assert "stolen phones" not in alert.detail
-    assert sealed_text(charge, "acts") == "Selling stolen phones for the men who brought him"
+    assert stored(charge, "acts") == "Selling stolen phones for the men who brought him"
 
 
 @pytest.mark.parametrize("kind", ChargeKind.values)

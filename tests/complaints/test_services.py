@@ -18,11 +18,11 @@ from apps.complaints.services import (
     complaint_answer,
     complaint_deadlines_alert,
     complaint_review_start,
-    complaint_text,
 )
 from apps.core.rules import RuleViolation
 from tests.accounts.factories import MembershipFactory, UserFactory
 from tests.cases.factories import walk_past_guards
+from tests.cases.sealed import stored
 from tests.complaints.factories import agency_admin, lodge, second_supervisor, world
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_a_guardian_lodges_a_complaint_for_their_ward_sealed_and_sent_to_a_super
     assert complaint.status == ComplaintStatus.LODGED
     assert (complaint.reviewer, complaint.reviewer_basis) == (supervisor, ReviewerBasis.SUPERVISOR)
     assert b"shouts" not in bytes(Complaint.objects.get().text)
-    assert complaint_text(complaint) == "He shouts at me when I ask to call my sister."
+    assert stored(complaint, "text") == "He shouts at me when I ask to call my sister."
     [alert] = Alert.objects.filter(kind=AlertKind.COMPLAINT)
     assert (alert.user, alert.role, alert.case) == (supervisor, "", case)
     assert "shouts" not in alert.detail
@@ -161,7 +161,7 @@ def test_the_reviewer_answers_the_child_and_the_alerts_are_done(people):
     assert answered.status == ComplaintStatus.ANSWERED
     assert (answered.answered_by, answered.answered_at, answered.answer_channel) == (
         supervisor, given, AnswerChannel.IN_PERSON)  # fmt: skip
-    assert complaint_text(answered, "answer") == "We spoke with him; calls are daily now."
+    assert stored(answered, "answer") == "We spoke with him; calls are daily now."
     assert not alert_list(actor=supervisor).filter(kind=AlertKind.COMPLAINT).exists()
 
 

@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from apps.accounts.models import AgencyKind
 from apps.audit.models import RecordAccess
-from apps.care.selectors import sealed_text
 from apps.core.rules import CATALOGUE
 from apps.family.models import (
     SECURITY_FACTORS,
@@ -29,6 +28,7 @@ from apps.family.models import (
 )
 from apps.family.services import tracing_not_done_record, tracing_request_open
 from tests.accounts.factories import UserFactory
+from tests.cases.sealed import stored
 from tests.family.factories import (
     assessed,
     asylum_claim,
@@ -151,7 +151,7 @@ def test_a_relative_is_added_through_the_service_with_names_sealed(cw_client, ca
     assert response.status_code == 302
     relative = Relative.objects.get()
     assert (relative.relationship, relative.country, relative.recorded_by) == ("grandparent", "MA", caseworker)
-    assert sealed_text(relative, "names") == "Fatima Alaoui"
+    assert stored(relative, "names") == "Fatima Alaoui"
 
 
 def test_the_relatives_page_opens_the_names_logs_the_read_and_lists_what_a_release_lacks(cw_client, case, caseworker):
@@ -224,7 +224,7 @@ def test_a_security_assessment_is_added_with_every_factor(cw_client, case):
     assert cw_client.post(_add("risksecurityassessment"), post).status_code == 302
     assessment = RiskSecurityAssessment.objects.get()
     assert assessment.safe
-    assert sealed_text(assessment, "education") == "education finding"
+    assert stored(assessment, "education") == "education finding"
 
 
 def test_serious_harm_and_safe_together_are_refused_on_the_form(cw_client, case):
@@ -336,7 +336,7 @@ def test_results_are_recorded_through_an_action(cw_client, case, caseworker):
     cw_client.post(_changelist("tracingrequest"), {"action": "record_found", "_selected_action": [request.pk],
                                                    "confirm": "yes", "results": "Found in Fes"})  # fmt: skip
     request.refresh_from_db()
-    assert (request.status, sealed_text(request, "results")) == (TracingStatus.FOUND, "Found in Fes")
+    assert (request.status, stored(request, "results")) == (TracingStatus.FOUND, "Found in Fes")
 
 
 def test_a_reason_not_to_trace_is_added_and_withdrawn_through_the_admin(cw_client, case, caseworker):

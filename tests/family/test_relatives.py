@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from apps.care.selectors import sealed_text
 from apps.core.rules import RuleViolation, Violations
 from apps.family import rules, services
 from apps.family.models import (
@@ -19,6 +18,7 @@ from apps.family.models import (
 )
 from apps.family.selectors import family_assessment_for
 from apps.guardianship.models import DecisionKind, GuardianAppointment, GuardianOpinion
+from tests.cases.sealed import stored
 from tests.family.factories import assessed, case_with_staff, guardian_for, relative_of, verified
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +54,8 @@ def test_a_relative_is_recorded_with_names_and_whereabouts_sealed(case, casework
     mother = relative_of(case, caseworker)
     assert mother.is_parent
     assert mother.names != b"Khadija Benali"
-    assert sealed_text(mother, "names") == "Khadija Benali"
-    assert sealed_text(mother, "whereabouts") == "Tangier, old medina"
+    assert stored(mother, "names") == "Khadija Benali"
+    assert stored(mother, "whereabouts") == "Tangier, old medina"
     assert not mother.identity_verified
     assert not mother.relationship_verified
 
@@ -79,7 +79,7 @@ def test_identity_verification_records_who_when_and_how(case, caseworker):
     mother.refresh_from_db()
     assert (mother.identity_verified_at, mother.identity_verified_by, mother.identity_method) == (
         moment, caseworker, IdentityMethod.IDENTITY_DOCUMENT)  # fmt: skip
-    assert sealed_text(mother, "identity_note") == "Passport MA-000 seen"
+    assert stored(mother, "identity_note") == "Passport MA-000 seen"
 
 
 def test_a_verification_is_recorded_once_and_needs_what_it_rests_on(case, caseworker):
@@ -137,7 +137,7 @@ def test_suitable_with_support_names_the_support(case, caseworker):
         assessed(mother, caseworker, conclusion=FamilyConclusion.SUITABLE_WITH_SUPPORT)
     done = assessed(mother, caseworker, conclusion=FamilyConclusion.SUITABLE_WITH_SUPPORT,
                     support_needed="Cash transfer for six months")  # fmt: skip
-    assert sealed_text(done, "support_needed") == "Cash transfer for six months"
+    assert stored(done, "support_needed") == "Cash transfer for six months"
 
 
 def test_the_latest_completed_assessment_is_the_one_for_the_relative(case, caseworker):

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.alerts.models import Alert, AlertKind
-from apps.care.selectors import sealed_text
 from apps.cases.models import Case
 from apps.family.selectors import current_security_assessment
 from apps.family.services import security_assessments_expiring_alert
 from apps.family.tasks import security_assessments_check
+from tests.cases.sealed import stored
 from tests.family.factories import FINDINGS, case_with_staff, relative_of, security_assessed
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_an_assessment_records_every_factor_sealed_and_expires_after_the_setting
     mother = relative_of(case, caseworker)
     done = security_assessed(case, caseworker, country="ma", relative=mother)
     assert (done.country, done.relative, done.safe) == ("MA", mother, True)
-    assert sealed_text(done, "retrafficking_risk") == FINDINGS["retrafficking_risk"]
+    assert stored(done, "retrafficking_risk") == FINDINGS["retrafficking_risk"]
     assert done.expires_at == done.completed_at + timedelta(days=60)
 
 

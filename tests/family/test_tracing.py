@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.accounts.models import AgencyKind
-from apps.care.selectors import sealed_text
 from apps.care.services import missing_report
 from apps.core.rules import RuleViolation
 from apps.family import services
@@ -16,6 +15,7 @@ from apps.family.models import TracingChannel, TracingNotDoneReason, TracingRequ
 from apps.family.selectors import tracing_outcome
 from apps.rights.models import ClaimStatus
 from apps.rights.services import protection_claim_status_change
+from tests.cases.sealed import stored
 from tests.family.factories import (
     asylum_claim,
     case_with_staff,
@@ -86,7 +86,7 @@ def test_refugee_status_bars_the_origin_authorities_whatever_the_consent(case, c
     consent = consent_of(case, guardian_for(case))
     claim = asylum_claim(case, caseworker)
     protection_claim_status_change(actor=caseworker, claim=claim, status=ClaimStatus.REFUGEE_STATUS_GRANTED,
-                                   on=timezone.localdate())  # fmt: skip
+                                   on=timezone.localdate(), note="Granted by the asylum office.")  # fmt: skip
     codes = refused_codes(lambda: services.tracing_request_open(
         actor=caseworker, case=case, via=TracingChannel.AUTHORITIES, country="MA", sought="Father",
         child_views="Agrees", guardian_consent=consent))  # fmt: skip
@@ -121,7 +121,7 @@ def test_the_red_cross_may_trace_while_an_asylum_claim_is_pending(case, casework
     asylum_claim(case, caseworker)
     request = red_cross(case, caseworker)
     assert (request.status, request.via) == (TracingStatus.OPEN, TracingChannel.RED_CROSS)
-    assert sealed_text(request, "sought") == "Her mother, last seen in Tangier"
+    assert stored(request, "sought") == "Her mother, last seen in Tangier"
 
 
 def test_a_counterpart_in_a_third_country_may_trace_while_a_claim_is_pending(case, caseworker):
@@ -149,8 +149,8 @@ def test_with_the_childs_views_and_the_guardians_own_recorded_consent_the_origin
     request = to_morocco(case, caseworker, morocco, child_views="She wants to know her mother is safe",
                          guardian_consent=consent)  # fmt: skip
     assert (request.guardian_consent, request.guardian_consent_by) == (consent, guardian)
-    assert sealed_text(request, "child_views") == "She wants to know her mother is safe"
-    assert sealed_text(consent, "words") == "I agree to the search (fictional)."
+    assert stored(request, "child_views") == "She wants to know her mother is safe"
+    assert stored(consent, "words") == "I agree to the search (fictional)."
 
 
 # --- The guardian's consent is the guardian's record, never a caseworker's tick ----------------------
@@ -260,7 +260,7 @@ def test_results_are_recorded_sealed_and_count_as_tracing_done(case, caseworker)
                                     results="Mother found in Tetouan, wants contact")  # fmt: skip
     request.refresh_from_db()
     assert request.status == TracingStatus.FOUND
-    assert sealed_text(request, "results") == "Mother found in Tetouan, wants contact"
+    assert stored(request, "results") == "Mother found in Tetouan, wants contact"
     outcome = tracing_outcome(case=case, at=timezone.now())
     assert outcome.done
     assert "Found" in outcome.summary

@@ -208,13 +208,14 @@ def test_a_claim_decision_is_an_action_and_an_impossible_one_is_refused(cw_clien
     claim = protection_claim_lodge(actor=caseworker, case=case, kind="asylum", lodged_on=date(2026, 2, 1),
                                    authority="National Asylum Office")  # fmt: skip
     post = {"action": "change_status", "_selected_action": [claim.pk], "confirm": "yes", "on": "2026-03-01"}
-    response = cw_client.post(_changelist("protectionclaim"), post | {"status": "appeal_pending"})
-    assert any("cannot become" in m for m in _messages(response))
+    response = cw_client.post(_changelist("protectionclaim"), post | {"status": "appeal_pending", "note": "Appeal."})
+    assert response.status_code == 200  # asked again, the refusal on the form
+    assert "cannot become" in _page(response)
     response = cw_client.post(
-        _changelist("protectionclaim"), post | {"status": "refused", "appeal_until": "2026-03-31"}
+        _changelist("protectionclaim"), post | {"status": "refugee_status_granted", "note": "Decision NAO-77/1."}
     )
     assert response.status_code == 302
-    assert ProtectionClaim.objects.get().status == "refused"
+    assert ProtectionClaim.objects.get().status == "refugee_status_granted"
 
 
 def test_a_guardian_reads_their_wards_records_but_cannot_add(client, case, caseworker):

@@ -10,7 +10,6 @@ from django.utils import timezone
 from apps.alerts.models import Alert, AlertKind
 from apps.cases.models import Case
 from apps.rights.models import IdentificationChange, ReflectionPeriodChange, ResidencePermit
-from apps.rights.selectors import sealed_text
 from apps.rights.services import (
     identification_status_change,
     reflection_period_change,
@@ -21,6 +20,7 @@ from apps.rights.services import (
 )
 from apps.rights.tasks import status_deadlines_check
 from tests.accounts.factories import AgencyFactory
+from tests.cases.sealed import stored
 from tests.rights.factories import case_with_staff, guardian_for
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def test_the_permit_number_is_sealed(staffed):
     recorded = permit(staffed, date(2027, 6, 1))
     recorded.refresh_from_db()
     assert b"RP-0099123" not in bytes(recorded.number)
-    assert sealed_text(recorded, "number", staffed[0].child) == "RP-0099123"
+    assert stored(recorded, "number", staffed[0].child) == "RP-0099123"
 
 
 def test_a_permit_expiring_within_the_window_alerts_once_until_renewal_is_applied_for(staffed):

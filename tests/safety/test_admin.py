@@ -10,10 +10,10 @@ from django.utils import timezone
 from apps.audit.models import RecordAccess
 from apps.cases.models import Case
 from apps.safety.models import RiskAssessment, RiskFactor, RiskLevel, SafetyPlan
-from apps.safety.selectors import sealed_text
 from apps.safety.services import safety_plan_record
 from tests.accounts.factories import UserFactory
 from tests.care.factories import case_with_staff
+from tests.cases.sealed import stored
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_an_assessment_is_added_through_the_service_and_sets_the_level(cw_client
         "factors": [RiskFactor.CONTACT_ATTEMPTS, RiskFactor.ONLINE_CONTACT], "narrative_text": "Messages at night"})  # fmt: skip
     assert response.status_code == 302
     assessment = RiskAssessment.objects.get()
-    assert (assessment.assessed_by, sealed_text(assessment, "narrative")) == (caseworker, "Messages at night")
+    assert (assessment.assessed_by, stored(assessment, "narrative")) == (caseworker, "Messages at night")
     assert Case.objects.get(pk=case.pk).risk_level == RiskLevel.CRITICAL
 
 

@@ -8,10 +8,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.safety.models import SafetyPlan
-from apps.safety.selectors import current_safety_plan, sealed_text
+from apps.safety.selectors import current_safety_plan
 from apps.safety.services import safety_plan_record
 from tests.care.factories import case_with_staff
 from tests.cases.factories import caseworker_in
+from tests.cases.sealed import stored
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -34,8 +35,8 @@ def test_a_plan_is_recorded_with_every_section_sealed(staffed):
                  safe_routes="Driven to school", number_changed=True)  # fmt: skip
     assert first.version == 1
     assert first.number_changed
-    assert sealed_text(first, "trafficker_contact") == "Uncle's number blocked"
-    assert sealed_text(first, "who_to_call") == "Key worker 0800 000 111; emergency 112"
+    assert stored(first, "trafficker_contact") == "Uncle's number blocked"
+    assert stored(first, "who_to_call") == "Key worker 0800 000 111; emergency 112"
     assert b"Uncle" not in bytes(first.trafficker_contact)
 
 

@@ -13,11 +13,12 @@ from apps.care.services import missing_report
 from apps.cases.models import Case
 from apps.core.errors import StaleRecord
 from apps.safety.models import RiskAssessment, RiskFactor, RiskLevel
-from apps.safety.selectors import current_risk_assessment, reassessment_due_at, sealed_text
+from apps.safety.selectors import current_risk_assessment, reassessment_due_at
 from apps.safety.services import risk_assessment_record, risk_reassessments_alert
 from apps.safety.tasks import risk_reassessments_check
 from tests.care.factories import case_with_staff, guardian_for
 from tests.cases.factories import caseworker_in
+from tests.cases.sealed import stored
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -62,7 +63,7 @@ def test_an_assessment_sets_the_cases_risk_level_and_seals_its_narrative(case, c
     assert fresh.risk_level == RiskLevel.CRITICAL
     assert fresh.version > case.version
     assert assessment.factors == [RiskFactor.TRAFFICKER_KNOWS_LOCATION]
-    assert sealed_text(assessment, "narrative") == "A car waited outside the school twice"
+    assert stored(assessment, "narrative") == "A car waited outside the school twice"
 
 
 @pytest.mark.parametrize(("level", "days"), [(RiskLevel.CRITICAL, 7), (RiskLevel.HIGH, 30), (RiskLevel.MEDIUM, 90),

@@ -136,7 +136,7 @@ def refugee(case: Case, actor: User) -> None:
     claim = protection_claim_lodge(actor=actor, case=case, kind=ClaimKind.ASYLUM, lodged_on=timezone.localdate() - 90 * DAY,
                                    authority="Asylum Office (fictional)")  # fmt: skip
     protection_claim_status_change(actor=actor, claim=claim, status=ClaimStatus.REFUGEE_STATUS_GRANTED,
-                                   on=timezone.localdate() - 30 * DAY)  # fmt: skip
+                                   on=timezone.localdate() - 30 * DAY, note="Granted (fictional decision).")  # fmt: skip
 
 
 def serious_harm_finding(case: Case, actor: User) -> None:

@@ -26,8 +26,8 @@ from apps.support.models import (
     ServiceStatus,
     SupportService,
 )
-from apps.support.selectors import sealed_text
 from tests.accounts.factories import AgencyFactory, UserFactory
+from tests.cases.sealed import stored
 from tests.support.factories import case_with_staff, provider_with_staff, requested, to_aftercare
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +148,7 @@ def test_a_request_is_added_through_the_service_and_alerts_the_provider(cw_clien
                                                        "needs_text": "A lawyer for the residence permit"})  # fmt: skip
     assert response.status_code == 302
     service = SupportService.objects.get()
-    assert (service.requested_by, sealed_text(service, "needs")) == (caseworker, "A lawyer for the residence permit")
+    assert (service.requested_by, stored(service, "needs")) == (caseworker, "A lawyer for the residence permit")
     assert Alert.objects.get(kind=AlertKind.SERVICE_REQUESTED).agency == provider
 
 
@@ -273,7 +273,7 @@ def test_cooperation_is_recorded_through_the_service(cw_client, case, caseworker
                                                           "note_text": "Afraid for her family"})  # fmt: skip
     assert response.status_code == 302
     record = CooperationRecord.objects.get()
-    assert (record.status, record.with_agency, sealed_text(record, "note")) == (
+    assert (record.status, record.with_agency, stored(record, "note")) == (
         CooperationStatus.DECLINES, police, "Afraid for her family",
     )  # fmt: skip
 

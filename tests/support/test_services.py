@@ -28,7 +28,7 @@ from apps.support.models import (
     SupportService,
 )
 from apps.support.rules import grounds_named
-from apps.support.selectors import sealed_text, service_list
+from apps.support.selectors import service_list
 from apps.support.services import (
     cooperation_record,
     other_reason_approve,
@@ -39,6 +39,7 @@ from apps.support.services import (
     service_start,
 )
 from tests.accounts.factories import AgencyFactory
+from tests.cases.sealed import stored
 from tests.support.factories import NOW, case_with_staff, provider_with_staff, requested, stateless
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +153,7 @@ def test_a_paraphrased_condition_in_the_needs_binds_nothing(case, caseworker):
 def test_needs_that_only_mention_migration_are_a_legitimate_request(case, caseworker):
     service = requested(case, caseworker, ServiceKind.LEGAL_ASSISTANCE,
                         needs="A lawyer for the asylum claim and the residence permit.")  # fmt: skip
-    assert sealed_text(service, "needs") == "A lawyer for the asylum claim and the residence permit."
+    assert stored(service, "needs") == "A lawyer for the asylum claim and the residence permit."
     assert service.hints == []
 
 
@@ -196,7 +197,7 @@ def test_a_provider_declines_for_its_own_reason_and_the_request_alert_is_done(ca
     assert (declined.status, declined.declined_by, declined.decline_reason) == (
         ServiceStatus.DECLINED, staff, DeclineReason.NO_CAPACITY,
     )  # fmt: skip
-    assert sealed_text(declined, "decline_note") == "Waiting list"
+    assert stored(declined, "decline_note") == "Waiting list"
     assert Alert.objects.get(kind=AlertKind.SERVICE_REQUESTED).done_at is not None
 
 
@@ -215,7 +216,7 @@ def test_an_other_end_by_a_caseworker_waits_for_a_supervisor_and_the_service_goe
     assert after.status == ServiceStatus.PROVIDED
     pending = OtherReasonApproval.objects.get()
     assert (pending.status, pending.requested_by, pending.step) == (ApprovalStatus.PENDING, caseworker, OtherStep.END)
-    assert sealed_text(pending, "text") == note
+    assert stored(pending, "text") == note
     assert pending.hints == [code]
 
 
@@ -251,7 +252,7 @@ def test_a_supervisor_approves_an_other_end_which_takes_effect_as_asked_and_keep
     )  # fmt: skip
     approval = ended.other_approval
     assert (approval.status, approval.requested_by, approval.decided_by) == (ApprovalStatus.APPROVED, caseworker, boss)
-    assert sealed_text(ended, "end_note").startswith("The family moved")
+    assert stored(ended, "end_note").startswith("The family moved")
 
 
 def test_a_caseworker_cannot_approve_an_other_reason(case, caseworker):
@@ -471,7 +472,7 @@ def test_cooperation_is_its_own_history_with_whom_and_when(case, caseworker):
     latest = cooperation_record(actor=caseworker, case=case, status=CooperationStatus.UNABLE, with_agency=police,
                                 note="Too distressed to talk about it now", at=NOW)  # fmt: skip
     assert list(CooperationRecord.objects.filter(case=case)) == [latest, CooperationRecord.objects.last()]
-    assert sealed_text(latest, "note") == "Too distressed to talk about it now"
+    assert stored(latest, "note") == "Too distressed to talk about it now"
 
 
 def test_cooperation_is_with_the_police_or_prosecution(case, caseworker):
