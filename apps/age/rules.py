@@ -164,5 +164,6 @@ def conclusion_may_be_approved(
         decision=DecisionKind.AGE_ASSESSMENT,
         subject=str(assessment.pk),
         action=str(APPROVING_THE_CONCLUSION),
+        at=at,
     )
     found.check(bool(appeal_information.strip()), "AGE_ASSESSMENT_NOT_ALLOWED.NO_APPEAL_INFORMATION")

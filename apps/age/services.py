@@ -42,13 +42,13 @@ from apps.age.models import (
     ResultGround,
 )
 from apps.age.rules import Consent, Professional
-from apps.age.selectors import document_status, local_day, presumption
+from apps.age.selectors import claims_made, contradicting_claims, document_status, local_day, opened_date, presumption
 from apps.alerts.models import AlertKind
 from apps.alerts.services import alert_raise
 from apps.cases import vault
 from apps.cases.models import Case, Child, GatingFact
 from apps.cases.selectors import agency_roles, case_may_act
-from apps.cases.services import facts_reliance_record, gating_fact_change_record
+from apps.cases.services import facts_reliance_record, gating_fact_change_check, gating_fact_change_record
 from apps.core.rules import Violations
 from apps.guardianship.selectors import active_appointment
 
@@ -137,11 +137,12 @@ def identity_document_record(
     document.save()
     if disputed:
         reason = _reason(dispute_reason, "dispute_reason")
+        before = _gating_flags(document, moment)[GatingFact.IDENTITY_DOCUMENT_DISPUTE]
         DocumentEvent.objects.create(
             document=document, kind=DocumentEvent.Kind.DISPUTED, reason=reason, by=actor, at=moment
         )
         gating_fact_change_record(
-            actor=actor, case=case, fact=GatingFact.IDENTITY_DOCUMENT_DISPUTE, before=False, after=True,
+            actor=actor, case=case, fact=GatingFact.IDENTITY_DOCUMENT_DISPUTE, before=before, after=True,
             reason=reason, subject=f"identity document {document.pk}", at=moment,
         )  # fmt: skip
     return document
@@ -156,35 +157,54 @@ EVENT_FACTS: dict[str, tuple[GatingFact, bool]] = {
 }
 
 
+def _gating_flags(document: IdentityDocument, at: datetime) -> dict[str, bool]:
+    """The document's two gating facts at `at`: flagged as possibly false; disputed — by a
+    recorded dispute, or by a later birth date the child claimed since they last accepted it
+    (as the presumption reads it, so that accepting such a document is a lifting change)."""
+    status = document_status(document, at)
+    disputed = status.disputed
+    if not disputed:
+        # Opened inside the actor's own write, to compare; never shown.
+        child = document.case.child
+        key = vault.data_key(child)
+        born = opened_date(child, key, IdentityDocument, "birth_date", document.birth_date)
+        disputed = born is not None and bool(
+            contradicting_claims(status, claims_made(child, key, at), younger_than=born)
+        )
+    return {GatingFact.IDENTITY_DOCUMENT_FLAG: status.flagged, GatingFact.IDENTITY_DOCUMENT_DISPUTE: disputed}
+
+
 def _document_event(
     *, actor: User, document: IdentityDocument, kind: str, reason: str, at: datetime | None
 ) -> DocumentEvent:
-    """Record a flag or dispute event: a gating fact of PRESUMED_MINOR.
+    """Record a flag or dispute event: both are gating facts of PRESUMED_MINOR.
 
-    A change needs its reason (PRESUMED_MINOR.FACT_CHANGE_NO_REASON); withdrawing a flag or a
-    dispute, which may end the presumption, a supervisor of the agency
-    (PRESUMED_MINOR.FACT_CHANGE_NEEDS_SUPERVISOR). Each change is kept in the child's
-    gating-fact history; withdrawing what is not there is refused (it would change nothing).
+    A change needs its reason (PRESUMED_MINOR.FACT_CHANGE_NO_REASON) and is kept in the
+    child's gating-fact history. Withdrawing a flag or a dispute may end the presumption: a
+    supervisor of the agency's (PRESUMED_MINOR.FACT_CHANGE_NEEDS_SUPERVISOR) — even one that
+    changes nothing now, since it settles claims recorded later with an earlier date.
     """
     moment = at or timezone.now()
     # Locked: two events on one document are decided one after the other, each on the state the other left.
-    current = IdentityDocument.objects.select_for_update().select_related("case").get(pk=document.pk)
+    current = IdentityDocument.objects.select_for_update(of=("self",)).select_related("case__child").get(pk=document.pk)
     if moment < current.recorded_at:
         raise ValidationError(_("The document was recorded after this moment."))
     fact, after = EVENT_FACTS[kind]
-    status = document_status(current, moment)
-    before = status.flagged if fact == GatingFact.IDENTITY_DOCUMENT_FLAG else status.disputed
-    if before == after and not after:
-        raise ValidationError(
-            _("This document is not flagged as possibly false.")
-            if fact == GatingFact.IDENTITY_DOCUMENT_FLAG
-            else _("The person does not dispute this document.")
-        )
+    before = _gating_flags(current, moment)[fact]
+    found = Violations()
+    gating_fact_change_check(
+        found, actor=actor, case=current.case, fact=fact, before=before, after=after, reason=reason
+    )
+    if not after and not before:
+        is_supervisor = Role.SUPERVISOR in agency_roles(actor=actor, agency_id=current.case.owning_agency_id)
+        found.check(is_supervisor, "PRESUMED_MINOR.FACT_CHANGE_NEEDS_SUPERVISOR", fact=GatingFact(fact).label)
+    found.raise_if_any()
+    text = _reason(reason)
     gating_fact_change_record(
-        actor=actor, case=current.case, fact=fact, before=before, after=after, reason=reason,
+        actor=actor, case=current.case, fact=fact, before=before, after=after, reason=text,
         subject=f"identity document {current.pk}", at=moment,
     )  # fmt: skip
-    return DocumentEvent.objects.create(document=current, kind=kind, reason=_reason(reason), by=actor, at=moment)
+    return DocumentEvent.objects.create(document=current, kind=kind, reason=text, by=actor, at=moment)
 
 
 @transaction.atomic
@@ -506,7 +526,7 @@ def assessment_conclusion_approve(
     )
     current.refresh_from_db()
     # The conclusion may end the presumption: keep which gating facts it was approved on.
-    facts_reliance_record(actor=actor, case=current.case, decision=current, at=moment)
+    facts_reliance_record(actor=actor, case=current.case, decision=current, step="approved", at=moment)
     if current.result == AssessmentResult.RANGE:
         _appeal_period_alerts(current, at=moment, stage="age-appeal")
     return current

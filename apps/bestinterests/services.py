@@ -180,7 +180,12 @@ def bia_complete(
     found = Violations()
     guardian_present(found, case=case, action=BIA_ACTION, at=moment)
     guardian_opinion_recorded(
-        found, case=case, decision=DecisionKind.BEST_INTERESTS_ASSESSMENT, subject=str(locked.pk), action=BIA_ACTION
+        found,
+        case=case,
+        decision=DecisionKind.BEST_INTERESTS_ASSESSMENT,
+        subject=str(locked.pk),
+        action=BIA_ACTION,
+        at=moment,
     )
     rules.bia_complete(found, filled={name for name in BIA_SECTIONS if getattr(locked, name) is not None})
     found.raise_if_any()
@@ -431,7 +436,12 @@ def determination_decide(
     found = Violations()
     guardian_present(found, case=case, action=BID_ACTION, at=moment)
     guardian_opinion_recorded(
-        found, case=case, decision=DecisionKind.BEST_INTERESTS_DETERMINATION, subject=str(locked.pk), action=BID_ACTION
+        found,
+        case=case,
+        decision=DecisionKind.BEST_INTERESTS_DETERMINATION,
+        subject=str(locked.pk),
+        action=BID_ACTION,
+        at=moment,
     )
     child_views_recorded(found, case=case, decision="bid", at=moment, subject=str(locked.pk))
     rules.determination_content(

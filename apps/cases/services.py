@@ -448,23 +448,25 @@ def gating_fact_changes(*, child: Child) -> list[GatingFactChange]:
 
 @transaction.atomic
 def facts_reliance_record(
-    *, actor: User, case: Case, decision: models.Model, at: datetime | None = None
+    *, actor: User, case: Case, decision: models.Model, step: str = "", at: datetime | None = None
 ) -> FactsReliance:
     """Record which gating facts `decision` relied on: the child's facts now and the latest change.
 
     Deciding services call it in the decision's transaction (a BID, a durable solution, an
     age assessment opened, a step taken without a guardian). A decision keeps its first
-    record: what it relied on when it was taken.
+    record: what it relied on when it was taken. `step` names a later decision on the same
+    record (an age assessment's conclusion "approved"), which keeps its own.
     """
     meta = decision._meta
     child = Child.objects.get(pk=case.child_id)
+    suffix = f":{step}" if step else ""
     reliance, _created = FactsReliance.objects.get_or_create(
         decision_app=meta.app_label,
         decision_model=meta.model_name,
-        decision_pk=str(decision.pk),
+        decision_pk=f"{decision.pk}{suffix}",
         defaults={
             "case": case,
-            "decision_label": f"{meta.verbose_name} {decision.pk}"[:200],
+            "decision_label": f"{meta.verbose_name} {decision.pk}{f' ({step})' if step else ''}"[:200],
             "facts": gating_facts_now(child),
             "last_change": GatingFactChange.objects.filter(child=child).order_by("-pk").first(),
             "actor": actor,
@@ -474,12 +476,13 @@ def facts_reliance_record(
     return reliance
 
 
-def facts_reliance_for(decision: models.Model) -> FactsReliance | None:
-    """What a decision relied on, if recorded."""
+def facts_reliance_for(decision: models.Model, *, step: str = "") -> FactsReliance | None:
+    """What a decision (or its later `step`) relied on, if recorded."""
     meta = decision._meta
+    suffix = f":{step}" if step else ""
     return (
         FactsReliance.objects.filter(
-            decision_app=meta.app_label, decision_model=meta.model_name, decision_pk=str(decision.pk)
+            decision_app=meta.app_label, decision_model=meta.model_name, decision_pk=f"{decision.pk}{suffix}"
         )
         .select_related("last_change")
         .first()

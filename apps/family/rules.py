@@ -123,7 +123,7 @@ def release_verified(found: Violations, *, relative: Relative, at: datetime, sub
         opinion = Violations()
         guardian_opinion_recorded(
             opinion, case=relative.case, decision=DecisionKind.RELEASE_TO_ADULT, subject=subject,
-            action=_("a release to an adult"),
+            action=_("a release to an adult"), at=at,
         )  # fmt: skip
         if opinion:
             found.add("RELEASE_REQUIRES_VERIFICATION.GUARDIAN_OPINION")

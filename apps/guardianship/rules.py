@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from apps.accounts.models import ENFORCEMENT_KINDS, Agency, Membership, User
 from apps.cases.models import Case, Child
@@ -82,12 +83,21 @@ def guardian_present(found: Violations, *, case: Case, action: str, at: datetime
         found.add("GUARDIAN_REQUIRED", action=action)
 
 
-def guardian_opinion_recorded(found: Violations, *, case: Case, decision: str, subject: str, action: str) -> None:
-    """GUARDIAN_OPINION_REQUIRED unless the guardian's opinion on this decision is on file."""
+def guardian_opinion_recorded(
+    found: Violations, *, case: Case, decision: str, subject: str, action: str, at: datetime | None = None
+) -> None:
+    """GUARDIAN_OPINION_REQUIRED unless the guardian's opinion on this decision is on file, given
+    by a guardian still acting at `at` (the decision's moment): a guardian since handed over or
+    ended speaks for nobody, and their successor is asked."""
     from apps.guardianship.models import GuardianOpinion
+    from apps.guardianship.selectors import active_appointments
 
-    if (
-        needs_guardian(case.child)
-        and not GuardianOpinion.objects.filter(case=case, decision=decision, subject=subject).exists()
-    ):
+    if not needs_guardian(case.child):
+        return
+    moment = at or timezone.now()
+    acting = active_appointments(at=moment).filter(case=case).values("pk")
+    on_file = GuardianOpinion.objects.filter(
+        case=case, decision=decision, subject=subject, appointment__in=acting, recorded_at__lte=moment
+    ).exists()
+    if not on_file:
         found.add("GUARDIAN_OPINION_REQUIRED", action=action)

@@ -1,5 +1,6 @@
 """Appointing, handing over and ending guardians; their opinions; the deadline check (R1)."""
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -157,6 +158,11 @@ def guardian_handover(
     old_ends = min(moment, old.ends_at) if old.ends_at is not None else moment
     found = Violations()
     rules.no_handover_gap(found, old_ends_at=old_ends, new_starts_at=starts)
+    destination = _guardian_country(new_guardian, old.case, at=starts)
+    if destination is not None:
+        # A handover to a guardian abroad takes the child there: R4's whole gate first.
+        for gate in border_gates:
+            gate(found, case=old.case, country=destination, at=starts)
     found.raise_if_any()
     new = guardian_appoint(
         actor=actor, case=old.case, guardian=new_guardian, kind=kind or old.kind, at=starts, succeeds=old
@@ -164,6 +170,25 @@ def guardian_handover(
     if old.ends_at is None:
         GuardianAppointment.objects.filter(pk=old.pk).update(ends_at=moment, end_reason=reason or _("Handed over"))
     return new
+
+
+# R4's gate for a move across a border, registered by the solutions app (which sits above
+# guardianship): `gate(found, *, case, country, at)`.
+border_gates: list[Callable[..., None]] = []
+
+
+def _guardian_country(guardian: User, case: Case, *, at: datetime) -> str | None:
+    """The country a handover to `guardian` takes the child to, when it is not the owning
+    agency's: that of the guardianship authority they act for (none abroad: None)."""
+    countries = set(
+        Membership.objects.active(at=at)
+        .filter(user=guardian, role=Role.GUARDIAN)
+        .values_list("agency__country", flat=True)
+    )
+    home = case.owning_agency.country
+    if not countries or home in countries:
+        return None
+    return sorted(countries)[0]
 
 
 @transaction.atomic

@@ -258,7 +258,7 @@ def _in_country(found: Violations, *, solution: DurableSolution, at: datetime) -
         guardian_opinion_on_release(found, solution=solution, at=at)
     else:
         guardian_opinion_recorded(
-            found, case=case, decision=solution.guardian_decision, subject=str(solution.pk), action=action
+            found, case=case, decision=solution.guardian_decision, subject=str(solution.pk), action=action, at=at
         )
     if solution.kind == SolutionType.RELEASE_TO_ADULT:
         return  # not a durable solution: no determination is asked for

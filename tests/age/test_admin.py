@@ -28,6 +28,7 @@ from apps.age.models import (
 from apps.alerts.models import Alert, AlertKind
 from apps.audit.models import RecordAccess
 from apps.cases import vault
+from apps.cases.models import GatingFactChange
 from apps.core.rules import Violation
 from tests.accounts.factories import AgencyFactory, MembershipFactory, UserFactory
 from tests.age.factories import (
@@ -151,10 +152,30 @@ def test_a_document_is_flagged_with_a_reason_and_the_flag_withdrawn_only_by_a_su
     assert errors(post_change(cw, document, event="flag", reason=""))
     assert post_change(cw, document, event="flag", reason="Supplied by the trafficker.").status_code == 302
     refused = post_change(cw, document, event="withdraw_flag", reason="Genuine")
-    assert errors(refused) == ["Only a supervisor of the agency holding the case does this."]
+    assert [e.endswith("(PRESUMED_MINOR.FACT_CHANGE_NEEDS_SUPERVISOR)") for e in errors(refused)] == [True]
     cw.force_login(w.supervisor)
     assert post_change(cw, document, event="withdraw_flag", reason="Embassy confirmed it.").status_code == 302
     assert list(document.events.values_list("kind", flat=True)) == ["flagged", "flag_withdrawn"]
+    history = GatingFactChange.objects.filter(subject=f"identity document {document.pk}").order_by("pk")
+    assert [(c.before, c.after, c.approved_by) for c in history] == [(False, True, None), (True, False, w.supervisor)]
+
+
+def test_the_admin_shows_that_accepting_a_disputed_document_is_a_supervisors(cw, w, now):
+    document = services.identity_document_record(
+        actor=w.caseworker, case=w.case, kind=DocumentKind.PASSPORT, issuing_country="NG", birth_date=date(2003, 1, 22),
+        disputed=True, dispute_reason="Says it was bought for the journey.", at=now - DAY,
+    )  # fmt: skip
+    refused = post_change(cw, document, event="accept", reason="Now says it is his.")
+    assert [e.endswith("(PRESUMED_MINOR.FACT_CHANGE_NEEDS_SUPERVISOR)") for e in errors(refused)] == [True]
+    cw.force_login(w.supervisor)
+    assert post_change(cw, document, event="accept", reason="Now says it is his.").status_code == 302
+    change = GatingFactChange.objects.filter(fact="identity_document_dispute").latest("pk")
+    assert (change.before, change.after, change.lifts_protection, change.approved_by) == (
+        True,
+        False,
+        True,
+        w.supervisor,
+    )
 
 
 def test_a_claim_is_recorded(cw, w):
@@ -390,7 +411,9 @@ def test_a_passport_the_childs_own_claim_contradicts_is_named_as_disputed_until_
         message("PRESUMED_MINOR.DOCUMENT_DISPUTED_BY_CLAIM", document="Passport"),
     ]
     refused = post_change(cw, document, event="accept", reason="Says the passport is his after all.")
-    assert errors(refused) == ["Only a supervisor of the agency holding the case does this."]
+    assert errors(refused) == [
+        message("PRESUMED_MINOR.FACT_CHANGE_NEEDS_SUPERVISOR", fact="identity document disputed by the person")
+    ]
     cw.force_login(w.supervisor)
     assert post_change(cw, document, event="accept", reason="Says the passport is his after all.").status_code == 302
     assert cw.post(add_url(AdultTreatment), treatment(w.case)).status_code == 302

@@ -435,8 +435,9 @@ def test_a_flagged_document_ends_nothing_until_a_supervisor_withdraws_the_flag(w
     services.identity_document_flag(actor=w.caseworker, document=document, reason="Supplied by the trafficker.",
                                     at=T0 + DAY)  # fmt: skip
     assert refused(treat_as_adult, w, at=T0 + 2 * DAY) == ["PRESUMED_MINOR"]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(RuleViolation) as refusal:
         services.identity_document_flag_withdraw(actor=w.caseworker, document=document, reason="x", at=T0 + 3 * DAY)
+    assert refusal.value.codes == ["PRESUMED_MINOR.FACT_CHANGE_NEEDS_SUPERVISOR"]
     services.identity_document_flag_withdraw(actor=w.supervisor, document=document,
                                              reason="Embassy confirmed it genuine.", at=T0 + 3 * DAY)  # fmt: skip
     assert treat_as_adult(w, at=T0 + 4 * DAY).ended_by_document == document
@@ -452,9 +453,10 @@ def test_a_document_the_person_disputes_ends_nothing_until_they_accept_it(w):
 
 def test_only_a_supervisor_records_that_the_person_no_longer_disputes_a_document(w):
     document = adult_document(w, disputed=True, dispute_reason="Says it was bought for the journey.")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(RuleViolation) as refusal:
         services.identity_document_dispute(actor=w.caseworker, document=document, disputed=False,
                                            reason="Now says it is his.", at=T0 + DAY)  # fmt: skip
+    assert refusal.value.codes == ["PRESUMED_MINOR.FACT_CHANGE_NEEDS_SUPERVISOR"]
     assert refused(treat_as_adult, w, at=T0 + 2 * DAY) == ["PRESUMED_MINOR"]
 
 

@@ -221,15 +221,42 @@ def test_a_handover_with_a_gap_is_refused(case, boss):
     assert old.ends_at is None, "nothing changed"
 
 
-def test_a_handover_across_jurisdictions(case, boss):
+def test_a_handover_to_a_guardian_abroad_without_a_decided_solution_is_refused(case, boss):
+    # The handover takes the child across a border: R4's whole gate first, nothing written.
     old = appoint(case, boss, eligible_guardian())
-    abroad = guardianship_authority()
-    abroad.country = "ES"
-    abroad.save()
+    abroad = AgencyFactory(kind=AgencyKind.GUARDIANSHIP_AUTHORITY, country="ES")
+    with pytest.raises(RuleViolation) as refused:
+        guardian_handover(actor=boss, appointment=old, new_guardian=eligible_guardian(abroad), reason="moving to ES")
+    assert codes(refused) == ["RETURN_REQUIRES_BID.NO_DECIDED_SOLUTION"]
+    old.refresh_from_db()
+    assert old.ends_at is None
+    assert GuardianAppointment.objects.filter(case=case).count() == 1
+
+
+def test_a_handover_to_a_guardian_abroad_on_a_decided_solution_whose_gate_holds_goes_through():
+    from apps.solutions.models import SolutionType
+    from apps.solutions.services import solution_decide
+    from tests.solutions.factories import return_ready, world
+
+    w = world(country="PT", origin="ES")
+    solution = return_ready(w, kind=SolutionType.RETURN, country="ES")
+    solution_decide(actor=w.supervisor, solution=solution, reason="Fictional: safe with her aunt in Vigo")
+    old = active_appointment(case=w.case, at=timezone.now())
+    abroad = AgencyFactory(kind=AgencyKind.GUARDIANSHIP_AUTHORITY, country="ES")
     new = guardian_handover(
-        actor=boss, appointment=old, new_guardian=eligible_guardian(abroad), reason="returned to ES"
+        actor=w.supervisor, appointment=old, new_guardian=eligible_guardian(abroad), reason="returned to ES"
     )
     assert new.guardian.memberships.get().agency.country == "ES"
+    assert new.succeeds == old
+
+
+def test_a_handover_inside_the_country_asks_no_border_gate(case, boss):
+    old = appoint(case, boss, eligible_guardian())
+    elsewhere_at_home = AgencyFactory(kind=AgencyKind.GUARDIANSHIP_AUTHORITY, country=case.owning_agency.country)
+    new = guardian_handover(
+        actor=boss, appointment=old, new_guardian=eligible_guardian(elsewhere_at_home), reason="moved region"
+    )
+    assert new.succeeds == old
 
 
 def test_ending_without_successor_needs_a_reason_and_the_case_needs_a_guardian_again(case, boss):
@@ -258,6 +285,23 @@ def test_a_decision_waits_for_the_guardians_opinion(case, boss):
     assert [v.code for v in found._found] == ["GUARDIAN_OPINION_REQUIRED"]
     guardian_opinion_record(actor=guardian, case=case, decision=DecisionKind.AGE_ASSESSMENT, subject="7",
                             opinion="Agrees with a psycho-social assessment only", agrees=True)  # fmt: skip
+    found = Violations()
+    rules.guardian_opinion_recorded(found, case=case, decision=DecisionKind.AGE_ASSESSMENT, subject="7", action="x")
+    assert not found
+
+
+def test_an_opinion_of_a_guardian_since_handed_over_speaks_for_nobody(case, boss):
+    old_guardian = eligible_guardian()
+    old = appoint(case, boss, old_guardian, at=timezone.now() - timedelta(days=10))
+    guardian_opinion_record(actor=old_guardian, case=case, decision=DecisionKind.AGE_ASSESSMENT, subject="7",
+                            opinion="Agrees", agrees=True, at=timezone.now() - timedelta(days=5))  # fmt: skip
+    successor = eligible_guardian()
+    guardian_handover(actor=boss, appointment=old, new_guardian=successor, reason="moved region")
+    found = Violations()
+    rules.guardian_opinion_recorded(found, case=case, decision=DecisionKind.AGE_ASSESSMENT, subject="7", action="x")
+    assert [v.code for v in found._found] == ["GUARDIAN_OPINION_REQUIRED"], "the successor is asked"
+    guardian_opinion_record(actor=successor, case=case, decision=DecisionKind.AGE_ASSESSMENT, subject="7",
+                            opinion="Agrees too", agrees=True)  # fmt: skip
     found = Violations()
     rules.guardian_opinion_recorded(found, case=case, decision=DecisionKind.AGE_ASSESSMENT, subject="7", action="x")
     assert not found
