@@ -123,6 +123,15 @@ def _agencies_administered(user: Any) -> set[int]:
     )
 
 
+def _administered(request: HttpRequest) -> set[int]:
+    """The agencies the signed-in person administers, read once per request."""
+    cached: set[int] | None = getattr(request, "_haven_administered", None)
+    if cached is None:
+        cached = _agencies_administered(request.user)
+        setattr(request, "_haven_administered", cached)  # noqa: B010 - HttpRequest declares no such attribute
+    return cached
+
+
 def _agencies_approved_for(user: Any) -> set[int]:
     """Where `user` may approve grants: agencies they supervise or administer, and the agencies
     that name one they supervise as approver."""
@@ -171,10 +180,14 @@ class MembershipAdmin(ServiceRefusalsMixin, OperatorAdmin):
         """The agencies this person works on here; None: every agency (an operator)."""
         if self._is_operator(request):
             return None
-        user = request.user
-        if not (user.is_authenticated and user.is_active):
-            return set()
-        return _agencies_administered(user) | _agencies_approved_for(user)
+        cached: set[int] | None = getattr(request, "_haven_membership_scope", None)
+        if cached is None:
+            user = request.user
+            cached = set()
+            if user.is_authenticated and user.is_active:
+                cached = _agencies_administered(user) | _agencies_approved_for(user)
+            setattr(request, "_haven_membership_scope", cached)  # noqa: B010 - HttpRequest declares no such attribute
+        return cached
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         scope = self._scope(request)
@@ -188,7 +201,7 @@ class MembershipAdmin(ServiceRefusalsMixin, OperatorAdmin):
         return self.has_view_permission(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._is_operator(request) or bool(_agencies_administered(request.user))
+        return self._is_operator(request) or bool(_administered(request))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         queryset = super().get_queryset(request)

@@ -24,8 +24,15 @@ class OperatorAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """For installation records: operators (and the superuser who installed Haven) only."""
 
     def _is_operator(self, request: HttpRequest) -> bool:
-        user = request.user
-        return bool(user.is_authenticated and user.is_active and (user.is_superuser or user_is_operator(user=user)))
+        # Asked by every operator admin for the sidebar and each permission: read once per request.
+        cached: bool | None = getattr(request, "_haven_is_operator", None)
+        if cached is None:
+            user = request.user
+            cached = bool(
+                user.is_authenticated and user.is_active and (user.is_superuser or user_is_operator(user=user))
+            )
+            setattr(request, "_haven_is_operator", cached)  # noqa: B010 - HttpRequest declares no such attribute
+        return cached
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._is_operator(request)

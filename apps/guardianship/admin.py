@@ -225,6 +225,15 @@ class HandoverForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Recorded as the reason the current appointment ends."),
     )
+    moves_child_to = forms.CharField(
+        label=gettext_lazy("The child moves to (country)"),
+        max_length=2,
+        required=False,
+        help_text=gettext_lazy(
+            "The two-letter country code when the child moves abroad with this handover; the move must be the one "
+            "a decided durable solution allows. Leave empty when the child stays where they live."
+        ),
+    )
 
     def __init__(self, *args: Any, appointment: GuardianAppointment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -480,6 +489,7 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin):
                     at=data["ends_at"],
                     new_starts_at=data["new_starts_at"],
                     kind=data["kind"],
+                    moves_child_to=data["moves_child_to"],
                 )
             except ACTION_REFUSALS as refusal:
                 # Nothing was written: show the page again with what the rules refused.

@@ -141,10 +141,13 @@ def guardian_handover(
     at: datetime | None = None,
     new_starts_at: datetime | None = None,
     kind: str | None = None,
+    moves_child_to: str = "",
 ) -> GuardianAppointment:
     """Hand the child to a new guardian (across jurisdictions too) with no gap between them.
 
     The old appointment ends at `at`; the new one must start no later (GUARDIAN_HANDOVER_GAP).
+    A guardian abroad for a child who stays is no move; a handover that goes with the child's
+    move to another country (`moves_child_to`) passes R4's whole gate first.
     """
     if not _may_appoint(actor, appointment.case):
         raise PermissionDenied(_("Only a supervisor hands a child over to a new guardian."))
@@ -158,9 +161,8 @@ def guardian_handover(
     old_ends = min(moment, old.ends_at) if old.ends_at is not None else moment
     found = Violations()
     rules.no_handover_gap(found, old_ends_at=old_ends, new_starts_at=starts)
-    destination = _guardian_country(new_guardian, old.case, at=starts)
-    if destination is not None:
-        # A handover to a guardian abroad takes the child there: R4's whole gate first.
+    destination = moves_child_to.strip().upper()
+    if destination and destination != old.case.owning_agency.country:
         for gate in border_gates:
             gate(found, case=old.case, country=destination, at=starts)
     found.raise_if_any()
@@ -175,20 +177,6 @@ def guardian_handover(
 # R4's gate for a move across a border, registered by the solutions app (which sits above
 # guardianship): `gate(found, *, case, country, at)`.
 border_gates: list[Callable[..., None]] = []
-
-
-def _guardian_country(guardian: User, case: Case, *, at: datetime) -> str | None:
-    """The country a handover to `guardian` takes the child to, when it is not the owning
-    agency's: that of the guardianship authority they act for (none abroad: None)."""
-    countries = set(
-        Membership.objects.active(at=at)
-        .filter(user=guardian, role=Role.GUARDIAN)
-        .values_list("agency__country", flat=True)
-    )
-    home = case.owning_agency.country
-    if not countries or home in countries:
-        return None
-    return sorted(countries)[0]
 
 
 @transaction.atomic

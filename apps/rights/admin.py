@@ -434,9 +434,7 @@ class RightsAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
 
     def opened(self, obj: Any, column: str) -> str:
         reader = current_reader()
-        value = selectors.sealed_text(
-            obj, column, case=self.case_of(obj), actor=reader.actor, channel=reader.channel
-        )
+        value = selectors.sealed_text(obj, column, case=self.case_of(obj), actor=reader.actor, channel=reader.channel)
         return _("Anonymised") if value is None else value
 
     def confirm_then(

@@ -341,12 +341,12 @@ def _require_approver(actor: User, approval: OtherReasonApproval) -> None:
         raise PermissionDenied(_("Only a supervisor of the agency holding the case approves an “other” reason."))
 
 
-
 def _approved_text(approval: OtherReasonApproval) -> str:
     """The approved reason, moved into the service's own note: a system copy from one sealed
     column to another, shown to nobody here, so not a read (the note's readers are logged)."""
     child = approval.case.child
     return str(vault.open_sealed(child, vault.data_key(child), OtherReasonApproval, "text", approval.text) or "")
+
 
 @transaction.atomic
 def other_reason_approve(*, actor: User, approval: OtherReasonApproval, at: datetime | None = None) -> SupportService:

@@ -334,13 +334,13 @@ def test_the_decision_tells_the_child_how_to_appeal(w, concluded):
     assert approved.appeal_period_ends_at == T0 + 2 * DAY + PERIOD
 
 
-def test_approval_needs_the_guardian_still_in_office(w, concluded):
+def test_approval_needs_the_guardian_still_in_office_and_their_opinion_then_speaks_for_nobody(w, concluded):
     guardian_opinion(w, concluded, at=T0 + DAY + timedelta(hours=3))
     appointment = w.case.guardian_appointments.get()
     guardian_appointment_end(
         actor=w.supervisor, appointment=appointment, reason="Moved away", at=T0 + DAY + timedelta(hours=4)
     )
-    assert refused(approval, w, concluded) == ["GUARDIAN_REQUIRED"]
+    assert refused(approval, w, concluded) == ["GUARDIAN_REQUIRED", "GUARDIAN_OPINION_REQUIRED"]
 
 
 def test_only_a_supervisor_approves(w, concluded):

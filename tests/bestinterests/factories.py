@@ -53,11 +53,13 @@ def panel_people(w: World, n: int = 3) -> list[Any]:
     return members
 
 
-def guardian_opinion(w: World, *, decision: str, subject: str, agrees: bool = True) -> GuardianOpinion:
-    appointment = active_appointment(case=w.case, at=NOW)
+def guardian_opinion(w: World, *, decision: str, subject: str, agrees: bool = True, at=None) -> GuardianOpinion:
+    # Given before the decisions these factories date days back: an opinion counts from its moment on.
+    moment = at or NOW - 30 * DAY
+    appointment = active_appointment(case=w.case, at=moment)
     assert appointment is not None
     return GuardianOpinion.objects.create(
-        case=w.case, appointment=appointment, decision=decision, subject=subject, agrees=agrees
+        case=w.case, appointment=appointment, decision=decision, subject=subject, agrees=agrees, recorded_at=moment
     )
 
 
@@ -80,7 +82,7 @@ def completed_bia(w: World, *, at=None) -> BestInterestsAssessment:
     moment = at or NOW - 20 * DAY
     bia = services.bia_start(actor=w.caseworker, case=w.case, at=moment)
     services.bia_update(actor=w.caseworker, assessment=bia, sections={s: f"Fictional {s} notes." for s in BIA_SECTIONS})
-    guardian_opinion(w, decision="bia", subject=str(bia.pk))
+    guardian_opinion(w, decision="bia", subject=str(bia.pk), at=moment)
     return services.bia_complete(actor=w.caseworker, assessment=bia, at=moment)
 
 

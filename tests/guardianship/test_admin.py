@@ -352,6 +352,24 @@ def test_a_handover_that_leaves_a_gap_is_refused_and_changes_nothing(boss_client
     assert GuardianAppointment.objects.count() == 1
 
 
+def test_a_handover_that_takes_the_child_abroad_without_a_decided_solution_is_refused_in_the_admin(
+    boss_client, boss, case, guardian
+):
+    old = _appoint(case, boss, guardian, at=timezone.now() - timedelta(days=10))
+    abroad = AgencyFactory(kind=AgencyKind.GUARDIANSHIP_AUTHORITY, country="ES")
+
+    response = _act(boss_client, "hand_over", old, confirm="yes", new_guardian=eligible_guardian(abroad).pk,
+                    kind=AppointmentKind.QUALIFIED, reason="Moving to Spain", moves_child_to="ES")  # fmt: skip
+
+    assert response.status_code == 200
+    errors = response.context["form"].non_field_errors()
+    assert len(errors) == 1
+    assert "ES" in errors[0]
+    old.refresh_from_db()
+    assert old.ends_at is None
+    assert GuardianAppointment.objects.count() == 1
+
+
 def test_a_handover_to_an_ineligible_guardian_is_refused_and_changes_nothing(boss_client, boss, case, guardian):
     old = _appoint(case, boss, guardian)
 

@@ -221,19 +221,20 @@ def test_a_handover_with_a_gap_is_refused(case, boss):
     assert old.ends_at is None, "nothing changed"
 
 
-def test_a_handover_to_a_guardian_abroad_without_a_decided_solution_is_refused(case, boss):
-    # The handover takes the child across a border: R4's whole gate first, nothing written.
+def test_a_handover_that_takes_the_child_abroad_without_a_decided_solution_is_refused(case, boss):
+    # The child moves with the handover: R4's whole gate first, nothing written.
     old = appoint(case, boss, eligible_guardian())
     abroad = AgencyFactory(kind=AgencyKind.GUARDIANSHIP_AUTHORITY, country="ES")
     with pytest.raises(RuleViolation) as refused:
-        guardian_handover(actor=boss, appointment=old, new_guardian=eligible_guardian(abroad), reason="moving to ES")
+        guardian_handover(actor=boss, appointment=old, new_guardian=eligible_guardian(abroad), reason="moving to ES",
+                          moves_child_to="es")  # fmt: skip
     assert codes(refused) == ["RETURN_REQUIRES_BID.NO_DECIDED_SOLUTION"]
     old.refresh_from_db()
     assert old.ends_at is None
     assert GuardianAppointment.objects.filter(case=case).count() == 1
 
 
-def test_a_handover_to_a_guardian_abroad_on_a_decided_solution_whose_gate_holds_goes_through():
+def test_a_handover_that_takes_the_child_abroad_on_a_decided_solution_whose_gate_holds_goes_through():
     from apps.solutions.models import SolutionType
     from apps.solutions.services import solution_decide
     from tests.solutions.factories import return_ready, world
@@ -243,19 +244,26 @@ def test_a_handover_to_a_guardian_abroad_on_a_decided_solution_whose_gate_holds_
     solution_decide(actor=w.supervisor, solution=solution, reason="Fictional: safe with her aunt in Vigo")
     old = active_appointment(case=w.case, at=timezone.now())
     abroad = AgencyFactory(kind=AgencyKind.GUARDIANSHIP_AUTHORITY, country="ES")
-    new = guardian_handover(
-        actor=w.supervisor, appointment=old, new_guardian=eligible_guardian(abroad), reason="returned to ES"
-    )
+    new = guardian_handover(actor=w.supervisor, appointment=old, new_guardian=eligible_guardian(abroad),
+                            reason="returned to ES", moves_child_to="ES")  # fmt: skip
     assert new.guardian.memberships.get().agency.country == "ES"
     assert new.succeeds == old
 
 
-def test_a_handover_inside_the_country_asks_no_border_gate(case, boss):
+def test_a_guardian_abroad_for_a_child_who_stays_is_no_move(case, boss):
+    # A Spanish-speaking guardian from across the border for a child who lives where she is.
     old = appoint(case, boss, eligible_guardian())
-    elsewhere_at_home = AgencyFactory(kind=AgencyKind.GUARDIANSHIP_AUTHORITY, country=case.owning_agency.country)
+    abroad = AgencyFactory(kind=AgencyKind.GUARDIANSHIP_AUTHORITY, country="ES")
     new = guardian_handover(
-        actor=boss, appointment=old, new_guardian=eligible_guardian(elsewhere_at_home), reason="moved region"
+        actor=boss, appointment=old, new_guardian=eligible_guardian(abroad), reason="speaks his language"
     )
+    assert new.guardian.memberships.get().agency.country == "ES"
+
+
+def test_a_handover_with_a_move_inside_the_country_asks_no_border_gate(case, boss):
+    old = appoint(case, boss, eligible_guardian())
+    new = guardian_handover(actor=boss, appointment=old, new_guardian=eligible_guardian(), reason="moved region",
+                            moves_child_to=case.owning_agency.country)  # fmt: skip
     assert new.succeeds == old
 
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from html import unescape
 
 import pytest
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -230,3 +231,56 @@ def test_the_admin_refuses_a_caseworker_setting_a_finding_aside(client, staffed)
     assert client.post(url, post).status_code == 302
     finding.refresh_from_db()
     assert finding.set_aside_on == date(2026, 8, 1)
+
+
+# --- Held by the database, whatever writes (raw SQL as the application role) --------------
+def _checked_at_commit(sql, params):
+    """Run a raw statement, then the checks deferred to commit (the test's transaction never commits)."""
+
+    def write_and_check() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    with pytest.raises(IntegrityError, match="without a recorded reason"):
+        write_and_check()
+
+
+def test_raw_sql_ending_a_claim_without_its_history_row_is_refused_at_commit(staffed):
+    claim = _lodge(staffed)
+    _checked_at_commit("UPDATE rights_protectionclaim SET status = 'refused' WHERE id = %s", [claim.pk])
+    assert _status(claim) == ClaimStatus.PENDING
+
+
+def test_raw_sql_setting_a_finding_aside_without_its_history_row_is_refused_at_commit(staffed):
+    case, caseworker, _ = staffed
+    finding = non_refoulement_finding_record(actor=caseworker, case=case, found_on=date(2026, 3, 1),
+                                             source_kind="court", source="Administrative Court")  # fmt: skip
+    _checked_at_commit(
+        "UPDATE rights_nonrefoulementfinding SET set_aside_on = '2026-08-01', set_aside_by = 'x' WHERE id = %s",
+        [finding.pk],
+    )
+    finding.refresh_from_db()
+    assert finding.set_aside_on is None
+
+
+def test_the_service_paths_pass_the_commit_checks(staffed):
+    case, caseworker, supervisor = staffed
+    claim = _lodge(staffed)
+    protection_claim_status_change(actor=supervisor, claim=claim, status="refused", on=date(2026, 5, 1),
+                                   note="Decision NAO-77/1.")  # fmt: skip
+    finding = non_refoulement_finding_record(actor=caseworker, case=case, found_on=date(2026, 3, 1),
+                                             source_kind="court", source="Administrative Court")  # fmt: skip
+    non_refoulement_finding_set_aside(actor=supervisor, finding=finding, set_aside_on=date(2026, 8, 1),
+                                      decision="Supreme Court 4/2026")  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # raises if any check fails
+
+
+def test_the_application_role_cannot_switch_the_history_checks_off():
+    for sql in (
+        "ALTER TABLE rights_protectionclaim DISABLE TRIGGER rights_claim_status_has_history",
+        "DROP TRIGGER rights_finding_has_history ON rights_nonrefoulementfinding",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
