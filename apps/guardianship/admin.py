@@ -32,11 +32,10 @@ from apps.accounts.models import AgencyKind, Membership, Role, User
 from apps.accounts.selectors import membership_list_for_user
 from apps.audit.models import Channel
 from apps.audit.services import record_access_log
-from apps.cases import vault
 from apps.cases.models import Case, CaseState
+from apps.cases.reading import ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_list, case_visibility
 from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, refusal_messages
-from apps.core.crypto import KeyUnavailable
 from apps.guardianship import services
 from apps.guardianship.models import AppointmentKind, GuardianAppointment, GuardianOpinion, GuardianProfile
 from apps.guardianship.selectors import active_appointment, active_appointments, suspended_appointments
@@ -588,7 +587,7 @@ def wards(actor: User) -> QuerySet[Case]:
 
 
 @admin.register(GuardianOpinion)
-class GuardianOpinionAdmin(ServiceRefusalsMixin):
+class GuardianOpinionAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     """Guardians' recorded opinions; the text is opened only on a case the user may see."""
 
     list_display = ("case", "decision", "subject", "agrees", "recorded_by", "recorded_at")
@@ -654,8 +653,8 @@ class GuardianOpinionAdmin(ServiceRefusalsMixin):
         obj: GuardianOpinion | None = None,
     ) -> HttpResponse:
         if obj is not None and obj.pk is not None:
-            # The page shows the opinion's sealed text: a read of the child's record.
-            record_access_log(actor=request.user, case=obj.case, action="view", channel=Channel.ADMIN, allowed=True)
+            # The page is a read of the case, whether or not the opinion's text opens.
+            current_reader().note(obj.case)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -692,10 +691,6 @@ class GuardianOpinionAdmin(ServiceRefusalsMixin):
 
     @admin.display(description=gettext_lazy("opinion"))
     def opinion_text(self, obj: GuardianOpinion) -> str:
-        # Only reached for an opinion on a case the user may see (get_queryset).
-        child = obj.case.child
-        try:
-            text = vault.open_sealed(child, vault.data_key(child), GuardianOpinion, "opinion", obj.opinion)
-        except KeyUnavailable:
-            return _("Anonymised")
-        return str(text or "")
+        # Only reached for an opinion on a case the user may see (get_queryset); a logged read.
+        text = current_reader().text(obj, "opinion", case=obj.case)
+        return _("Anonymised") if text is None else text

@@ -51,8 +51,6 @@ ALLOWED_VAULT_OPENINGS = {
     "age/services.py:child_has_disabilities": "whether an assessment must adapt (a yes/no, no value shown)",
     "solutions/selectors.py:birth_date_that_counts": "the day of coming of age, for reminders (R9)",
     "support/services.py:_approved_text": "an approved reason copied, sealed, into the service's note",
-    # Owned by another helper at the time of writing (H3): to move onto the reader.
-    "guardianship/admin.py:GuardianOpinionAdmin.opinion_text": "page logs its read in render_change_form; TODO",
 }
 
 
