@@ -9,7 +9,8 @@ from apps.care.models import HeldPlace, Placement, PlacementKind, TieKind
 from apps.care.services import child_tie_record, held_record, missing_report, placement_record
 from apps.cases.models import Case, CaseTransition
 from apps.guardianship.models import AppointmentKind, GuardianAppointment
-from apps.rights.models import ClaimKind, ProtectionClaim
+from apps.rights.models import ClaimKind
+from apps.rights.services import protection_claim_lodge
 from apps.voice.models import ViewsDecision
 from tests.accounts.factories import AgencyFactory, MembershipFactory, TeamFactory
 from tests.cases.factories import caseworker_in, register, supervisor_in
@@ -108,9 +109,8 @@ def worst_state(*, at: datetime | None = None) -> WorstState:
     planned = placement_record(actor=first_worker, case=case, kind=PlacementKind.FOSTER,
                                separation_decision="BID-FICTIONAL-1", starts_at=moment + 7 * DAY,
                                at=moment - DAY)  # fmt: skip
-    ProtectionClaim.objects.create(case=case, kind=ClaimKind.ASYLUM, lodged_on=(moment - 10 * DAY).date(),
-                                   status_since=(moment - 10 * DAY).date(), authority="Fictional asylum office",
-                                   recorded_by=first_worker)  # fmt: skip
+    protection_claim_lodge(actor=first_worker, case=case, kind=ClaimKind.ASYLUM, lodged_on=(moment - 10 * DAY).date(),
+                           authority="Fictional asylum office", at=moment - 10 * DAY)  # fmt: skip
     held_record(actor=first_worker, case=case, place_kind=HeldPlace.IMMIGRATION_DETENTION, since=moment - 2 * DAY,
                 at=moment - 2 * DAY)  # fmt: skip
     missing_report(actor=first_worker, case=case, missing_since=moment - 5 * DAY, at=moment - 5 * DAY)
