@@ -32,3 +32,24 @@ def test_the_dashboard_reads_right_to_left_in_arabic(page, live_server, demo_wor
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("region", name="Needs your attention")).to_be_visible()
     screenshot(page, "dashboard-ar")
+
+
+def _caseworker_of_the_missing_child():
+    from apps.care.models import MissingReport
+
+    return MissingReport.objects.select_related("case__assigned_caseworker").get().case.assigned_caseworker
+
+
+def test_a_caseworker_sees_that_her_child_is_missing_from_care(page, live_server, demo_world, screenshot):
+    caseworker = _caseworker_of_the_missing_child()
+    sign_in(page, live_server.url, caseworker.email, DEMO_PASSWORD)
+
+    attention = page.get_by_role("region", name="Needs your attention")
+    expect(attention).to_contain_text("Child missing from care")
+    screenshot(page, "caseworker")
+
+    page.get_by_label("Language").select_option("ar")
+    page.locator("form.language").get_by_role("button").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.get_by_role("region", name="Needs your attention")).to_be_visible()
+    screenshot(page, "caseworker-ar")
