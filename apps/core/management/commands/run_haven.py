@@ -51,6 +51,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HAVEN_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("HAVEN_PORT", "8000")))
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo data.")
+        parser.add_argument(
+            "--debug",
+            action="store_true",
+            help="Show Django's debug pages on errors (for developers only; never for real work).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -67,6 +72,9 @@ class Command(BaseCommand):
         logins = [] if options["no_demo"] else seed_demo_world().logins
 
         env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+        if options["debug"]:
+            env["DJANGO_DEBUG"] = "1"
+        debug = bool(options["debug"] or settings.DEBUG)  # settings read DJANGO_DEBUG as the children will
         python = sys.executable
         commands = {
             "web": [python, "manage.py", "runserver", f"{host}:{port}"],
@@ -92,7 +100,7 @@ class Command(BaseCommand):
                 children[name] = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
             url = f"http://{host}:{port}/"
             self._wait_for_web(url, children["web"])
-            self._announce(url, logins, time.monotonic() - started)
+            self._announce(url, logins, time.monotonic() - started, debug=debug)
             while True:
                 for name, child in children.items():
                     if child.poll() is not None:
@@ -146,9 +154,15 @@ class Command(BaseCommand):
             time.sleep(0.3)
         raise CommandError("The web server did not answer within 60 seconds.")
 
-    def _announce(self, url: str, logins: list[Any], seconds: float) -> None:
+    def _announce(self, url: str, logins: list[Any], seconds: float, *, debug: bool) -> None:
         line = "=" * 72
         self.stdout.write(self.style.SUCCESS(f"\n{line}\nHaven is running at {url}  (ready in {seconds:.1f} s)"))
+        if debug:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Debug pages are on (--debug or DJANGO_DEBUG): for development only, never real work."
+                )
+            )
         if logins:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for login in logins:
