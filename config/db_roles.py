@@ -33,6 +33,9 @@ SCHEMA = "public"
 TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 SEQUENCE_PRIVILEGES = "USAGE, SELECT"
 FUNCTION_PRIVILEGES = "EXECUTE"
+# Logs the application only ever adds to (who read a child's record, the admin's change
+# history): no UPDATE or DELETE for it, besides the trigger that refuses them to anyone.
+APPEND_ONLY_TABLES = ("audit_recordaccess", "django_admin_log")
 
 
 class RoleSetupError(RuntimeError):
@@ -261,7 +264,7 @@ def grant_application_access(cursor: Cursor, *, owner: str, app: str) -> None:
 
     Rows in every table, every sequence's next value and every function, for what
     exists now and, through default privileges, for whatever the owner creates later;
-    never the schema itself. Ends by checking that the application role can neither
+    never the schema itself, and only new rows in the append-only logs. Ends by checking that the application role can neither
     create in the schema nor owns anything in it.
     """
     cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [app])
@@ -292,6 +295,10 @@ def grant_application_access(cursor: Cursor, *, owner: str, app: str) -> None:
     ]
     for statement in statements:
         cursor.execute(statement)
+    for table in APPEND_ONLY_TABLES:
+        cursor.execute("SELECT to_regclass(%s)", [f"{SCHEMA}.{table}"])
+        if cursor.fetchone()[0] is not None:  # not yet migrated: the next migrate's grant does it
+            cursor.execute(f"REVOKE UPDATE, DELETE ON {schema}.{ident(table)} FROM {app_id}")
     cursor.execute("SELECT has_schema_privilege(%s, %s, 'CREATE')", [app, SCHEMA])
     if cursor.fetchone()[0]:
         raise RoleSetupError(

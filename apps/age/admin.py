@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Role, User
-from apps.accounts.selectors import membership_list_for_user
 from apps.age import selectors, services
 from apps.age.models import (
     AdultTreatment,
@@ -49,12 +48,10 @@ from apps.age.models import (
     ResultGround,
 )
 from apps.age.rules import Consent, Professional
-from apps.audit.models import Channel
-from apps.audit.services import record_access_log
 from apps.cases.models import Case
 from apps.cases.reading import ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_visibility
-from apps.core.admin import ServiceRefusalsMixin
+from apps.core.admin import ServiceRefusalsMixin, staff_roles
 
 AGE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.GUARDIAN})
 EMPTY = (("", "—"),)
@@ -69,14 +66,7 @@ def _actor(request: HttpRequest) -> User:
 
 def _roles(request: HttpRequest) -> set[str]:
     """The age roles the staff user holds in any agency now; read once per request."""
-    cached: set[str] | None = getattr(request, "_haven_age_roles", None)
-    if cached is None:
-        user = request.user
-        cached = set()
-        if isinstance(user, User) and user.is_active and user.is_staff:
-            cached = set(membership_list_for_user(user=user).filter(role__in=AGE_ROLES).values_list("role", flat=True))
-        setattr(request, "_haven_age_roles", cached)  # noqa: B010 - HttpRequest declares no such attribute
-    return cached
+    return set(staff_roles(request) & set(AGE_ROLES))
 
 
 def _visible_cases(actor: User) -> QuerySet[Case]:
@@ -303,8 +293,12 @@ class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
 
 class DocumentEventInline(_ReadOnlyInline):
     model = DocumentEvent
-    fields = ("at", "kind", "reason", "by")
+    fields = ("at", "kind", "why", "by")
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("why"))
+    def why(self, obj: DocumentEvent) -> str:
+        return _opened(obj, obj.document.case, "reason")
 
 
 class ProfessionalInline(_ReadOnlyInline):
@@ -378,28 +372,6 @@ class AgeAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
         if obj is None:
             raise Http404
         return obj
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except Http404:
-            # The denial is logged in its own transaction, after the view's was rolled back.
-            if object_id is not None:
-                existing = self.model._default_manager.filter(pk=object_id).first() if object_id.isdigit() else None
-                record_access_log(
-                    actor=request.user,
-                    case=self.case_of(existing) if existing is not None else None,
-                    action=f"age:{self.model._meta.model_name}",
-                    channel=Channel.ADMIN,
-                    allowed=False,
-                )
-            raise
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.add_fieldsets if obj is None else self.change_fieldsets
@@ -598,7 +570,7 @@ class ExternalAgeDecisionAdmin(AgeAdmin):
 
     @admin.display(description=gettext_lazy("how it is challenged"))
     def challenge_text(self, obj: ExternalAgeDecision) -> str:
-        return obj.challenge
+        return _opened(obj, obj.case, "challenge") if obj.challenged_at is not None else ""
 
     def write(self, actor: User, obj: Any, form: Any, change: bool) -> models.Model | None:
         data = form.cleaned_data
@@ -643,11 +615,11 @@ class AgeAssessmentAdmin(AgeAdmin):
         (gettext_lazy("Disability"), {"fields": ("child_has_disability", "disability_adaptation")}),
     )
     readonly_fields = (
-        "case", "status", "opened_by", "opened_at", "overseen_by", "last_resort_reason", "consent_given",
-        "consent_language", "consent_explanation", "consent_told_no_penalty", "child_has_disability", "adaptation",
+        "case", "status", "opened_by", "opened_at", "overseen_by", "why_last_resort", "consent_given",
+        "language_of_consent", "what_child_was_told", "consent_told_no_penalty", "child_has_disability", "adaptation",
         "result", "assessed_on", "birth_date_range", "grounds", "result_recorded_by", "result_recorded_at",
-        "approved_by", "approved_at", "appeal_information", "appeal_period_ends_at", "standing_now",
-        "treated_as_child_now", "stopped_at", "stop_reason",
+        "approved_by", "approved_at", "told_how_to_appeal", "appeal_period_ends_at", "standing_now",
+        "treated_as_child_now", "stopped_at", "why_stopped",
     )  # fmt: skip
     record_fieldsets = (
         (
@@ -656,9 +628,9 @@ class AgeAssessmentAdmin(AgeAdmin):
                 "fields": (
                     ("case", "status", "treated_as_child_now"),
                     ("opened_by", "opened_at", "overseen_by"),
-                    "last_resort_reason",
-                    ("consent_given", "consent_language", "consent_told_no_penalty"),
-                    "consent_explanation",
+                    "why_last_resort",
+                    ("consent_given", "language_of_consent", "consent_told_no_penalty"),
+                    "what_child_was_told",
                     ("child_has_disability", "adaptation"),
                 ),
                 "description": gettext_lazy(
@@ -674,9 +646,9 @@ class AgeAssessmentAdmin(AgeAdmin):
                     "grounds",
                     ("result_recorded_by", "result_recorded_at"),
                     ("approved_by", "approved_at"),
-                    "appeal_information",
+                    "told_how_to_appeal",
                     ("appeal_period_ends_at", "standing_now"),
-                    ("stopped_at", "stop_reason"),
+                    ("stopped_at", "why_stopped"),
                 )
             },
         ),
@@ -691,6 +663,15 @@ class AgeAssessmentAdmin(AgeAdmin):
     stop_fieldsets = ((gettext_lazy("Stop"), {"fields": ("stop_reason",)}),)
 
     adaptation = _sealed_display("disability_adaptation", gettext_lazy("adaptation to the disability"))
+    why_last_resort = _sealed_display(
+        "last_resort_reason", gettext_lazy("why documents and interviews could not settle the age")
+    )
+    language_of_consent = _sealed_display("consent_language", gettext_lazy("language of the consent"))
+    what_child_was_told = _sealed_display(
+        "consent_explanation", gettext_lazy("what the child was told the assessment involves")
+    )
+    told_how_to_appeal = _sealed_display("appeal_information", gettext_lazy("how the child was told to appeal"))
+    why_stopped = _sealed_display("stop_reason", gettext_lazy("why it stopped"))
 
     def scoped(self, actor: User) -> QuerySet[AgeAssessment]:
         return selectors.assessment_list(actor=actor)
@@ -722,8 +703,7 @@ class AgeAssessmentAdmin(AgeAdmin):
         if obj is None:
             return ()
         editable = {
-            AssessmentStatus.OPEN: {"result", "assessed_on", "grounds", "stop_reason"},
-            AssessmentStatus.CONCLUDED: {"appeal_information", "stop_reason"},
+            AssessmentStatus.OPEN: {"result", "assessed_on", "grounds"},
         }.get(obj.status, set())
         return tuple(f for f in self.readonly_fields if f not in editable)
 
@@ -891,15 +871,17 @@ class AdultTreatmentAdmin(AgeAdmin):
             None,
             {
                 "fields": (
-                    "case", "purpose", "reason", "urgent", ("ended_by_document", "ended_by_assessment"),
+                    "case", "purpose", "why", "urgent", ("ended_by_document", "ended_by_assessment"),
                     ("recorded_by", "recorded_at"),
                 )
             },
         ),
     )  # fmt: skip
     readonly_fields = (
-        "case", "purpose", "reason", "urgent", "ended_by_document", "ended_by_assessment", "recorded_by", "recorded_at",
+        "case", "purpose", "why", "urgent", "ended_by_document", "ended_by_assessment", "recorded_by", "recorded_at",
     )  # fmt: skip
+
+    why = _sealed_display("reason", gettext_lazy("why"))
 
     def scoped(self, actor: User) -> QuerySet[AdultTreatment]:
         return selectors.adult_treatment_list(actor=actor)

@@ -3,8 +3,10 @@
 Whether a person is treated as a child is never stored and never set by hand: it is derived
 from these records (`apps.age.selectors.is_treated_as_child`). Every birth date here — on a
 document, claimed by the child, found by an assessment or by another authority — is sealed
-with the child's data key, like the child's own birth date; plain columns hold only what
-identifies no one (kinds, flags, the dates events happened, who did what). Rows are written
+with the child's data key, like the child's own birth date, and so is every text typed about
+the child (reasons, the consent, challenges, what the child was told); plain columns hold only
+what identifies no one (kinds, flags, the dates events happened, who did what, authorities' and
+professionals' names). Rows are written
 only by `apps.age.services`; history rows are append-only in the database itself.
 """
 
@@ -69,7 +71,7 @@ class DocumentEvent(models.Model):
 
     document = models.ForeignKey(IdentityDocument, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("what"), max_length=24, choices=Kind.choices)
-    reason = models.TextField(_("why"))
+    reason = Sealed(_("why"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("when"))
 
@@ -78,7 +80,7 @@ class DocumentEvent(models.Model):
         verbose_name_plural = _("document events")
         ordering = ["at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(reason=""), name="age_documentevent_has_reason"),
+            models.CheckConstraint(condition=models.Q(reason__isnull=False), name="age_documentevent_has_reason"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=["flagged", "flag_withdrawn", "disputed", "dispute_withdrawn"]),
                 name="age_documentevent_kind_known",
@@ -125,7 +127,7 @@ class ExternalAgeDecision(models.Model):
     challenged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    challenge = models.TextField(_("how it is challenged"), blank=True)
+    challenge = Sealed(_("how it is challenged"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
@@ -139,7 +141,7 @@ class ExternalAgeDecision(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(challenged_at__isnull=True)
-                | (models.Q(challenged_by__isnull=False) & ~models.Q(challenge="")),
+                | models.Q(challenged_by__isnull=False, challenge__isnull=False),
                 name="age_external_challenge_complete",
             ),
         ]
@@ -199,7 +201,7 @@ class AgeAssessment(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=AssessmentStatus.choices, default=AssessmentStatus.OPEN
     )
-    last_resort_reason = models.TextField(_("why documents and interviews could not settle the age"))
+    last_resort_reason = Sealed(_("why documents and interviews could not settle the age"))
     overseen_by = models.ForeignKey(
         GuardianAppointment,
         on_delete=models.PROTECT,
@@ -208,8 +210,8 @@ class AgeAssessment(models.Model):
         help_text=_("The representative's or guardian's appointment when the assessment opened."),
     )
     consent_given = models.BooleanField(_("the child consents"))
-    consent_language = models.CharField(_("language of the consent"), max_length=60)
-    consent_explanation = models.TextField(_("what the child was told the assessment involves"))
+    consent_language = Sealed(_("language of the consent"))
+    consent_explanation = Sealed(_("what the child was told the assessment involves"))
     consent_told_no_penalty = models.BooleanField(_("the child was told refusing carries no penalty"))
     child_has_disability = models.BooleanField(_("the child has a disability"), default=False)
     disability_adaptation = Sealed(_("how the assessment is adapted to the disability"))
@@ -235,11 +237,11 @@ class AgeAssessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(_("conclusion approved"), null=True, blank=True)
-    appeal_information = models.TextField(_("how the child was told to appeal"), blank=True)
+    appeal_information = Sealed(_("how the child was told to appeal"))
     appeal_period_ends_at = models.DateTimeField(_("appeal period ends"), null=True, blank=True)
 
     stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
-    stop_reason = models.TextField(_("why it stopped"), blank=True)
+    stop_reason = Sealed(_("why it stopped"))
 
     class Meta:
         verbose_name = _("age assessment")
@@ -252,10 +254,13 @@ class AgeAssessment(models.Model):
                 name="age_assessment_one_in_progress",
             ),
             models.CheckConstraint(
-                condition=~models.Q(last_resort_reason="")
-                & models.Q(consent_given=True, consent_told_no_penalty=True)
-                & ~models.Q(consent_language="")
-                & ~models.Q(consent_explanation=""),
+                condition=models.Q(
+                    last_resort_reason__isnull=False,
+                    consent_given=True,
+                    consent_told_no_penalty=True,
+                    consent_language__isnull=False,
+                    consent_explanation__isnull=False,
+                ),
                 name="age_assessment_opening_conditions",
             ),
             models.CheckConstraint(
@@ -277,21 +282,19 @@ class AgeAssessment(models.Model):
                 condition=models.Q(status="open", result="", approved_at__isnull=True)
                 | models.Q(status="stopped", approved_at__isnull=True)
                 | models.Q(status="concluded", result_recorded_at__isnull=False, approved_at__isnull=True)
-                | (
-                    models.Q(
-                        status="approved",
-                        result_recorded_at__isnull=False,
-                        approved_by__isnull=False,
-                        approved_at__isnull=False,
-                        appeal_period_ends_at__isnull=False,
-                    )
-                    & ~models.Q(appeal_information="")
+                | models.Q(
+                    status="approved",
+                    result_recorded_at__isnull=False,
+                    approved_by__isnull=False,
+                    approved_at__isnull=False,
+                    appeal_period_ends_at__isnull=False,
+                    appeal_information__isnull=False,
                 ),
                 name="age_assessment_status_consistent",
             ),
             models.CheckConstraint(
                 condition=models.Q(stopped_at__isnull=True, status__in=["open", "concluded", "approved"])
-                | (models.Q(stopped_at__isnull=False, status="stopped") & ~models.Q(stop_reason="")),
+                | models.Q(stopped_at__isnull=False, status="stopped", stop_reason__isnull=False),
                 name="age_assessment_stop_has_reason",
             ),
         ]
@@ -426,7 +429,7 @@ class AdultTreatment(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="adult_treatments")
     purpose = models.CharField(_("what"), max_length=32, choices=AdultTreatmentPurpose.choices)
-    reason = models.TextField(_("why"))
+    reason = Sealed(_("why"))
     urgent = models.BooleanField(_("urgent protective action"), default=False)
     ended_by_document = models.ForeignKey(
         IdentityDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -442,7 +445,7 @@ class AdultTreatment(models.Model):
         verbose_name_plural = _("treatments as an adult")
         ordering = ["-recorded_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(reason=""), name="age_adulttreatment_has_reason"),
+            models.CheckConstraint(condition=models.Q(reason__isnull=False), name="age_adulttreatment_has_reason"),
             models.CheckConstraint(
                 condition=models.Q(urgent=True, purpose__in=[str(p) for p in URGENT_PURPOSES])
                 | models.Q(urgent=False, ended_by_document__isnull=False)

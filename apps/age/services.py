@@ -1,9 +1,10 @@
 """Every write about a person's age (R2): documents, claims, external decisions, assessments,
 appeals, and anything that would treat the person as an adult.
 
-Birth dates are sealed with the child's data key. Each service refuses a case the actor may
-not see with a 404, says what it guarantees, and is atomic. None of them is needed before,
-or stands in the way of, urgent protection.
+Birth dates, and the text people type about the child (reasons, the consent, challenges, what
+the child was told), are sealed with the child's data key. Each service refuses a case the
+actor may not see with a 404, says what it guarantees, and is atomic. None of them is needed
+before, or stands in the way of, urgent protection.
 """
 
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.models import Agency, Membership, Role, User
 from apps.age import rules
@@ -49,6 +51,7 @@ from apps.cases import vault
 from apps.cases.models import Case, Child, GatingFact
 from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import facts_reliance_record, gating_fact_change_check, gating_fact_change_record
+from apps.core import dates as core_dates
 from apps.core.rules import Violations
 from apps.guardianship.selectors import active_appointment
 
@@ -89,9 +92,17 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+# What kind of date each input is (apps/core/dates.py: never in the future, never before its floor).
+_DATE_KINDS = {
+    "birth_date": (core_dates.BIRTH, _lazy("birth date")),
+    "earliest_birth_date": (core_dates.BIRTH, _lazy("earliest birth date")),
+    "decided_on": (core_dates.CASE_EVENT, _lazy("date of the decision")),
+}
+
+
 def _not_after(day: date, moment: datetime, case: Case, field: str) -> None:
-    if day > local_day(moment, case):
-        raise ValidationError({field: _("This date is in the future.")})
+    kind, label = _DATE_KINDS[field]
+    core_dates.refuse_implausible(day, kind, field=label, at=moment, today=local_day(moment, case))
 
 
 def _reason(text: str, field: str = "reason") -> str:
@@ -139,8 +150,9 @@ def identity_document_record(
         reason = _reason(dispute_reason, "dispute_reason")
         before = _gating_flags(document, moment)[GatingFact.IDENTITY_DOCUMENT_DISPUTE]
         DocumentEvent.objects.create(
-            document=document, kind=DocumentEvent.Kind.DISPUTED, reason=reason, by=actor, at=moment
-        )
+            document=document, kind=DocumentEvent.Kind.DISPUTED, by=actor, at=moment,
+            reason=_seal(case, DocumentEvent, "reason", reason),
+        )  # fmt: skip
         gating_fact_change_record(
             actor=actor, case=case, fact=GatingFact.IDENTITY_DOCUMENT_DISPUTE, before=before, after=True,
             reason=reason, subject=f"identity document {document.pk}", at=moment,
@@ -204,7 +216,9 @@ def _document_event(
         actor=actor, case=current.case, fact=fact, before=before, after=after, reason=text,
         subject=f"identity document {current.pk}", at=moment,
     )  # fmt: skip
-    return DocumentEvent.objects.create(document=current, kind=kind, reason=text, by=actor, at=moment)
+    return DocumentEvent.objects.create(
+        document=current, kind=kind, reason=_seal(current.case, DocumentEvent, "reason", text), by=actor, at=moment
+    )
 
 
 @transaction.atomic
@@ -275,6 +289,7 @@ def external_decision_record(
     if earliest_birth_date > latest_birth_date:
         raise ValidationError({"earliest_birth_date": _("The earliest birth date comes after the latest.")})
     _not_after(decided_on, moment, case, "decided_on")
+    _not_after(earliest_birth_date, moment, case, "earliest_birth_date")
     if latest_birth_date > decided_on:
         raise ValidationError({"latest_birth_date": _("The latest birth date comes after the decision.")})
     decision = ExternalAgeDecision(
@@ -301,7 +316,9 @@ def external_decision_challenge(
     _may_see(actor, decision.case)
     text = _reason(challenge, "challenge")
     ExternalAgeDecision.objects.filter(pk=decision.pk, challenged_at__isnull=True).update(
-        challenged_at=at or timezone.now(), challenged_by=actor, challenge=text
+        challenged_at=at or timezone.now(),
+        challenged_by=actor,
+        challenge=_seal(decision.case, ExternalAgeDecision, "challenge", text),
     )
     decision.refresh_from_db()
     return decision
@@ -370,11 +387,11 @@ def assessment_open(
     assert overseer is not None  # noqa: S101 - held by the rule above
     assessment = AgeAssessment(
         case=case,
-        last_resort_reason=last_resort_reason.strip(),
+        last_resort_reason=_seal(case, AgeAssessment, "last_resort_reason", last_resort_reason.strip()),
         overseen_by=overseer,
         consent_given=consent.given,
-        consent_language=consent.language.strip(),
-        consent_explanation=consent.explanation.strip(),
+        consent_language=_seal(case, AgeAssessment, "consent_language", consent.language.strip()),
+        consent_explanation=_seal(case, AgeAssessment, "consent_explanation", consent.explanation.strip()),
         consent_told_no_penalty=consent.told_no_penalty,
         child_has_disability=disability,
         opened_by=actor,
@@ -521,7 +538,7 @@ def assessment_conclusion_approve(
         status=AssessmentStatus.APPROVED,
         approved_by=actor,
         approved_at=moment,
-        appeal_information=appeal_information.strip(),
+        appeal_information=_seal(current.case, AgeAssessment, "appeal_information", appeal_information.strip()),
         appeal_period_ends_at=moment + timedelta(days=settings.HAVEN_AGE_APPEAL_DAYS),
     )
     current.refresh_from_db()
@@ -542,7 +559,9 @@ def assessment_stop(
     current = _locked(assessment)
     _require_status(current, *IN_PROGRESS)
     AgeAssessment.objects.filter(pk=current.pk).update(
-        status=AssessmentStatus.STOPPED, stopped_at=at or timezone.now(), stop_reason=_reason(reason)
+        status=AssessmentStatus.STOPPED,
+        stopped_at=at or timezone.now(),
+        stop_reason=_seal(current.case, AgeAssessment, "stop_reason", _reason(reason)),
     )
     current.refresh_from_db()
     return current
@@ -632,7 +651,7 @@ def adult_treatment_record(
     record = AdultTreatment.objects.create(
         case=case,
         purpose=purpose,
-        reason=text,
+        reason=_seal(case, AdultTreatment, "reason", text),
         urgent=urgent,
         ended_by_document_id=answer.ended_by_documents[0] if answer.ended_by_documents else None,
         ended_by_assessment_id=answer.ended_by_assessments[0] if answer.ended_by_assessments else None,

@@ -7,7 +7,8 @@ most urgent kinds first (an overdue guardian before anything else). How each end
 (marked done, its condition ended, its case closed). Superuser status and model permissions
 add nothing: a superuser with no role sees no alert. Nothing is added, edited or deleted here; "Mark as done" asks
 what was done and goes through `alert_close`. An alert names a case by its reference only:
-it may reach people who may not open the case.
+it may reach people who may not open the case. What was done is sealed with the child's key:
+it opens, as a logged read of the case, only for someone who may open the case.
 """
 
 from typing import Any
@@ -26,6 +27,9 @@ from apps.accounts.models import User
 from apps.alerts.models import Alert
 from apps.alerts.selectors import alert_list
 from apps.alerts.services import alert_close
+from apps.cases.models import Case
+from apps.cases.reading import ReadLoggedAdmin, current_reader
+from apps.cases.selectors import case_visibility
 from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
 
 
@@ -72,7 +76,7 @@ class _DoneFilter(admin.SimpleListFilter):
 
 
 @admin.register(Alert)
-class AlertAdmin(ServiceRefusalsMixin):
+class AlertAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     list_display = ("kind", "case_reference", "detail", "agency", "addressed_to", "due_at", "raised_at", "done_at",
                     "resolution")  # fmt: skip
     list_filter = (_DoneFilter, "kind", "resolution")
@@ -87,7 +91,7 @@ class AlertAdmin(ServiceRefusalsMixin):
         ("raised_at", "due_at"),
         ("done_at", "done_by"),
         "resolution",
-        "outcome",
+        "opened_outcome",
     )
     readonly_fields = (
         "kind",
@@ -100,7 +104,7 @@ class AlertAdmin(ServiceRefusalsMixin):
         "done_at",
         "done_by",
         "resolution",
-        "outcome",
+        "opened_outcome",
     )
     actions = ("mark_done",)
     mark_done_template = "admin/alerts/alert/mark_done.html"
@@ -136,6 +140,16 @@ class AlertAdmin(ServiceRefusalsMixin):
     @admin.display(description=gettext_lazy("case"), ordering="case__reference")
     def case_reference(self, obj: Alert) -> str:
         return obj.case.reference if obj.case is not None else "—"
+
+    @admin.display(description=gettext_lazy("what was done"))
+    def opened_outcome(self, obj: Alert) -> str:
+        if obj.outcome is None or obj.case is None:
+            return "—"
+        reader = current_reader()
+        if not Case.objects.filter(case_visibility(actor=reader.actor), pk=obj.case.pk).exists():
+            return _("Recorded; shown to those who may open the case.")
+        text = reader.text(obj, "outcome", case=obj.case)
+        return _("Anonymised") if text is None else text
 
     @admin.display(description=gettext_lazy("for"))
     def addressed_to(self, obj: Alert) -> str:

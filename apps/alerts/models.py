@@ -1,8 +1,9 @@
 """Alerts: something someone must act on, by a time. One model for every kind.
 
-An alert names the agency whose people must act and, within it, a role or one person. It
-carries the case's reference at most: never a child's data, since it may reach people
-(legal aid, a guardian) before they may open the case.
+An alert names the agency whose people must act and, within it, a role or one person. Its
+plain columns carry the case's reference at most, in sentences the system writes: never a
+child's data, since it may reach people (legal aid, a guardian) before they may open the
+case. What was done about it is sealed with the child's key, as people write it about them.
 """
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Agency, Role
+from apps.cases.models import Sealed
 
 
 class AlertKind(models.TextChoices):
@@ -84,7 +86,9 @@ class Alert(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    outcome = models.TextField(_("what was done"), blank=True)
+    # Sealed with the key of the child the alert is about; none for an alert about no child
+    # (staff matters), nor once the child is anonymised: `resolution` still says how it ended.
+    outcome = Sealed(_("what was done"))
     # Blank while open, and where a service closed it as moot without saying how.
     resolution = models.CharField(_("resolution"), max_length=16, choices=Resolution.choices, blank=True)
 
@@ -99,14 +103,9 @@ class Alert(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(role="") | models.Q(user__isnull=False), name="alerts_alert_has_an_audience"
             ),
-            # An alert resolved without anyone (its condition ended, its case closed) says why.
             models.CheckConstraint(
                 condition=models.Q(resolution="") | models.Q(done_at__isnull=False),
                 name="alerts_alert_resolved_is_done",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(resolution__in=["condition_ended", "case_closed"]) | ~models.Q(outcome=""),
-                name="alerts_alert_resolution_says_why",
             ),
         ]
         indexes = [models.Index(fields=["agency", "role", "done_at"]), models.Index(fields=["user", "done_at"])]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from apps.accounts.models import Membership, Role, User
 from apps.alerts.models import NOT_FOR_THE_CASEWORKER, PRIORITY, Alert
 from apps.cases.models import CaseState
+from apps.cases.reading import reach_beyond_the_case
 
 CASE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR)
 
@@ -24,6 +25,11 @@ def _addressed(actor: User) -> Q:
         user=actor, agency=OuterRef("agency"), role=OuterRef("role")
     )
     return Q(user=actor) | (Q(user__isnull=True) & Q(Exists(holds_role)))
+
+
+# An alert addressed to a person, by name or by a role she holds in its agency, reaches her
+# whether or not she may open its case (it names the case by its reference only).
+reach_beyond_the_case(Alert, _addressed)
 
 
 def _about_her_children(actor: User) -> Q:

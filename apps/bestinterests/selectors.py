@@ -19,7 +19,7 @@ from apps.bestinterests.models import (
     PanelMember,
 )
 from apps.cases.models import Case
-from apps.cases.reading import sealed_text_for
+from apps.cases.reading import reach_beyond_the_case, sealed_text_for
 from apps.cases.selectors import case_visibility
 
 
@@ -119,6 +119,24 @@ def determination_get(*, actor: User, pk: int, channel: str) -> BestInterestsDet
     record_access_log(actor=actor, case=found.case, action="best_interests_determination", channel=channel,
                       allowed=True)  # fmt: skip
     return found
+
+
+def _panel_seat_reach(actor: User) -> Q:
+    """Determinations on whose panel the actor sits with her confidentiality undertaking on file."""
+    signed = ConfidentialityUndertaking.objects.filter(determination=OuterRef("pk"), member=actor)
+    on_panel = PanelMember.objects.filter(determination=OuterRef("pk"), member=actor)
+    return Q(Exists(on_panel)) & Q(Exists(signed))
+
+
+def _reached_by_panel_seat(actor: User) -> "QuerySet[BestInterestsDetermination, Any]":
+    return BestInterestsDetermination.objects.filter(_panel_seat_reach(actor)).values("pk")
+
+
+# A panel member from outside the case reads the determination, its options and its panel
+# (and her own seat, to sign), never the rest of the case: besides the case's visibility.
+reach_beyond_the_case(BestInterestsDetermination, _panel_seat_reach)
+reach_beyond_the_case(OptionWeighed, lambda actor: Q(determination__in=_reached_by_panel_seat(actor)))
+reach_beyond_the_case(PanelMember, lambda actor: Q(member=actor) | Q(determination__in=_reached_by_panel_seat(actor)))
 
 
 def review_list(*, actor: User) -> QuerySet[BestInterestsReview]:

@@ -22,10 +22,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.models import Role, User
 from apps.alerts.models import Alert, AlertKind
-from apps.alerts.services import alert_raise
+from apps.alerts.services import alert_raise, alerts_done
 from apps.bestinterests import rules, selectors
 from apps.bestinterests.models import (
     BIA_SECTIONS,
@@ -43,6 +44,7 @@ from apps.cases import vault
 from apps.cases.models import Case, CaseState
 from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import facts_reliance_record
+from apps.core import dates as core_dates
 from apps.core.rules import Violations, refuse
 from apps.guardianship.models import DecisionKind
 from apps.guardianship.rules import guardian_opinion_recorded, guardian_present
@@ -110,10 +112,10 @@ def _to_caseworker(
 
 def _close_alerts(*, kind: str, case: Case, actor: User, at: datetime, outcome: str, key: str | None = None) -> None:
     """Alerts answered by what was just recorded are done (whoever they were addressed to)."""
-    answered = Alert.objects.filter(kind=kind, case=case, done_at__isnull=True)
+    answered = Alert.objects.filter(kind=kind, case=case)
     if key is not None:
         answered = answered.filter(key=key)
-    answered.update(done_at=at, done_by=actor, outcome=outcome)
+    alerts_done(answered, actor=actor, outcome=outcome, at=at)
 
 
 # --- Best-interests assessments -------------------------------------------------------------
@@ -288,6 +290,9 @@ def determination_update(
             setattr(locked, name, plain.strip())
             changed.append(name)
     if authority_decided_on is not _UNSET:
+        core_dates.refuse_implausible(
+            authority_decided_on, core_dates.CASE_EVENT, field=_lazy("date of the authority's decision")
+        )
         locked.authority_decided_on = authority_decided_on
         changed.append("authority_decided_on")
     if risk_assessment is not _UNSET:
@@ -354,6 +359,7 @@ def undertaking_sign(
     if not PanelMember.objects.filter(determination=locked, member=member).exists():
         raise ValidationError({"member": _("Only a member of the panel signs its confidentiality undertaking.")})
     moment = at or timezone.now()
+    core_dates.refuse_implausible(signed_at, core_dates.CASE_EVENT, field=_lazy("date of signature"), at=moment)
     try:
         with transaction.atomic():
             return ConfidentialityUndertaking.objects.create(
@@ -451,6 +457,7 @@ def determination_decide(
         child_objects=child_objects, objection_addressed=locked.objection_reasons is not None,
     )  # fmt: skip
     found.raise_if_any()
+    core_dates.refuse_implausible(review_due_at, core_dates.PLANNED, field=_lazy("review date"), at=moment)
     due = review_due_at or moment + timedelta(days=settings.HAVEN_BID_REVIEW_DAYS)
     if due <= moment:
         raise ValidationError({"review_due_at": _("The review date must come after the decision.")})
@@ -536,6 +543,7 @@ def determination_child_told(
     found.check(review_explained and bool(how.strip()), "BID_REQUIRED.REVIEW_NOT_EXPLAINED")
     found.raise_if_any()
     told = told_at or moment
+    core_dates.refuse_implausible(told, core_dates.CASE_EVENT, field=_lazy("date the child was told"), at=moment)
     if told < locked.decided_at:
         raise ValidationError({"told_at": _("The child cannot be told before the decision.")})
     locked.child_told_at, locked.child_told_by = told, actor

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Agency, AgencyKind, Membership, Role, User
-from apps.accounts.selectors import membership_list_for_user
 from apps.care import selectors, services
 from apps.care.models import (
     PLACEMENT_URGENCIES,
@@ -45,7 +44,7 @@ from apps.care.models import (
 from apps.cases.models import Case
 from apps.cases.reading import ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_visibility
-from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
+from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, staff_roles
 from apps.solutions.models import DurableSolution
 from apps.solutions.selectors import solution_list
 
@@ -65,15 +64,7 @@ def _actor(request: HttpRequest) -> User:
 
 def _case_roles(request: HttpRequest) -> set[str]:
     """The case roles the staff user holds in any agency now; read once per request."""
-    cached: set[str] | None = getattr(request, "_haven_care_roles", None)
-    if cached is None:
-        user = request.user
-        cached = set()
-        if isinstance(user, User) and user.is_active and user.is_staff:
-            roles = membership_list_for_user(user=user).filter(role__in=CASE_ROLES).values_list("role", flat=True)
-            cached = set(roles)
-        setattr(request, "_haven_care_roles", cached)  # noqa: B010 - HttpRequest declares no such attribute
-    return cached
+    return set(staff_roles(request) & set(CASE_ROLES))
 
 
 def _cases_for(actor: User) -> QuerySet[Case]:
@@ -414,6 +405,9 @@ class CareAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is None:
             kwargs["form"] = type(self.add_form.__name__, (self.add_form,), {"actor": _actor(request)})
+            # The add form declares its own fields, some named like the sealed column they fill:
+            # a model form may not list those (non-editable), so none is listed.
+            kwargs["fields"] = None
         return super().get_form(request, obj, change=change, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -481,7 +475,7 @@ class CareAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
 class PlacementAdmin(CareAdmin):
     add_form = PlacementAddForm
     record = services.placement_record
-    sealed = ("address",)
+    sealed = ("address", "justification", "urgent_reason", "separation_decision", "end_reason")
     list_display = ("case", "kind", "provider", "country", "starts_at", "ends_at", "urgent", "cancelled_at")
     list_filter = ("kind", "urgent")
     list_select_related = ("case", "provider")
@@ -513,9 +507,9 @@ class PlacementAdmin(CareAdmin):
         ),
     )
     fields = (
-        "case", "kind", "provider", "country", "opened_address", "justification", "urgent", "urgent_reason",
-        "separation_decision", "starts_at", "ends_at", "end_reason", "ended_by", "cancelled_at", "superseded_by",
-        "recorded_by", "recorded_at",
+        "case", "kind", "provider", "country", "opened_address", "opened_justification", "urgent",
+        "opened_urgent_reason", "opened_separation_decision", "starts_at", "ends_at", "opened_end_reason", "ended_by",
+        "cancelled_at", "superseded_by", "recorded_by", "recorded_at",
     )  # fmt: skip
     readonly_fields = fields
 
@@ -525,6 +519,24 @@ class PlacementAdmin(CareAdmin):
     @admin.display(description=gettext_lazy("address"))
     def opened_address(self, obj: Placement) -> str:
         return self.opened(obj, "address")
+
+    @admin.display(description=gettext_lazy("why not family- or community-based care"))
+    def opened_justification(self, obj: Placement) -> str:
+        return self.opened(obj, "justification")
+
+    @admin.display(description=gettext_lazy("urgent because"))
+    def opened_urgent_reason(self, obj: Placement) -> str:
+        return self.opened(obj, "urgent_reason")
+
+    @admin.display(description=gettext_lazy("best-interests decision to live apart"))
+    def opened_separation_decision(self, obj: Placement) -> str:
+        return self.opened(obj, "separation_decision")
+
+    @admin.display(description=gettext_lazy("why it ended"))
+    def opened_end_reason(self, obj: Placement) -> str:
+        if obj.ends_at is not None and obj.end_reason is None and obj.cancelled_at is None:
+            return _(services.PLACEMENT_CHANGED)  # ended because the next placement started
+        return self.opened(obj, "end_reason")
 
     @admin.action(description=gettext_lazy("End the placement, or cancel a planned one"))
     def end_placement(self, request: HttpRequest, queryset: QuerySet[Placement]) -> HttpResponse | None:
@@ -563,15 +575,28 @@ class UrgentActionAdmin(CareAdmin):
     search_fields = ("case__reference",)
     actions = ("record_review",)
     add_fieldsets = ((None, {"fields": ("case", "kind", "reason", "taken_at")}),)
+    sealed = ("reason", "supervisor_review", "guardian_review")
     fields = (
-        "case", "kind", "reason", "taken_by", "taken_at", "placement", "to_review", "review_due_at", "supervisor_review",
-        "supervisor_reviewed_by", "supervisor_reviewed_at", "guardian_review", "guardian_reviewed_by",
-        "guardian_reviewed_at",
+        "case", "kind", "opened_reason", "taken_by", "taken_at", "placement", "to_review", "review_due_at",
+        "opened_supervisor_review", "supervisor_reviewed_by", "supervisor_reviewed_at", "opened_guardian_review",
+        "guardian_reviewed_by", "guardian_reviewed_at",
     )  # fmt: skip
     readonly_fields = fields
 
     def scope(self, actor: User) -> QuerySet[UrgentAction]:
         return selectors.urgent_action_list(actor=actor)
+
+    @admin.display(description=gettext_lazy("reason"))
+    def opened_reason(self, obj: UrgentAction) -> str:
+        return self.opened(obj, "reason")
+
+    @admin.display(description=gettext_lazy("supervisor's review"))
+    def opened_supervisor_review(self, obj: UrgentAction) -> str:
+        return self.opened(obj, "supervisor_review")
+
+    @admin.display(description=gettext_lazy("guardian's review"))
+    def opened_guardian_review(self, obj: UrgentAction) -> str:
+        return self.opened(obj, "guardian_review")
 
     @admin.display(description=gettext_lazy("also to review"))
     def to_review(self, obj: UrgentAction) -> str:
@@ -593,8 +618,8 @@ class UrgentActionAdmin(CareAdmin):
 class HeldEventAdmin(CareAdmin):
     add_form = HeldEventAddForm
     record = services.held_record
-    sealed = ("place",)
-    list_display = ("case", "place_kind", "held_by_agency", "held_by", "since", "released_at")
+    sealed = ("place", "held_by", "release_note")
+    list_display = ("case", "place_kind", "held_by_agency", "since", "released_at")
     list_filter = ("place_kind", ("released_at", admin.EmptyFieldListFilter))
     list_select_related = ("case", "held_by_agency")
     search_fields = ("case__reference",)
@@ -612,8 +637,8 @@ class HeldEventAdmin(CareAdmin):
         ),
     )
     fields = (
-        "case", "place_kind", "opened_place", "held_by_agency", "held_by", "since", "released_at", "release_note",
-        "release_recorded_by", "recorded_by", "recorded_at",
+        "case", "place_kind", "opened_place", "held_by_agency", "opened_held_by", "since", "released_at",
+        "opened_release_note", "release_recorded_by", "recorded_by", "recorded_at",
     )  # fmt: skip
     readonly_fields = fields
 
@@ -623,6 +648,14 @@ class HeldEventAdmin(CareAdmin):
     @admin.display(description=gettext_lazy("where"))
     def opened_place(self, obj: HeldEvent) -> str:
         return self.opened(obj, "place")
+
+    @admin.display(description=gettext_lazy("held by"))
+    def opened_held_by(self, obj: HeldEvent) -> str:
+        return self.opened(obj, "held_by")
+
+    @admin.display(description=gettext_lazy("about the release"))
+    def opened_release_note(self, obj: HeldEvent) -> str:
+        return self.opened(obj, "release_note")
 
     @admin.action(description=gettext_lazy("Record the release"))
     def record_release(self, request: HttpRequest, queryset: QuerySet[HeldEvent]) -> HttpResponse | None:
@@ -640,7 +673,7 @@ class HeldEventAdmin(CareAdmin):
 class MissingReportAdmin(CareAdmin):
     add_form = MissingReportAddForm
     record = services.missing_report
-    sealed = ("last_seen",)
+    sealed = ("last_seen", "notice_withheld_reason")
     list_display = ("case", "missing_since", "police_reported_at", "may_have_crossed_to")
     list_select_related = ("case",)
     search_fields = ("case__reference",)
@@ -663,8 +696,8 @@ class MissingReportAdmin(CareAdmin):
     )
     fields = (
         "case", "urgent_action", "missing_since", "opened_last_seen", "police_reported_at", "police_agency",
-        "police_reference", "may_have_crossed_to", "notice_could_endanger", "notice_withheld_reason", "recorded_by",
-        "recorded_at",
+        "police_reference", "may_have_crossed_to", "notice_could_endanger", "opened_notice_withheld_reason",
+        "recorded_by", "recorded_at",
     )  # fmt: skip
     readonly_fields = fields
 
@@ -674,6 +707,10 @@ class MissingReportAdmin(CareAdmin):
     @admin.display(description=gettext_lazy("last seen where, with whom"))
     def opened_last_seen(self, obj: MissingReport) -> str:
         return self.opened(obj, "last_seen")
+
+    @admin.display(description=gettext_lazy("why notice is withheld"))
+    def opened_notice_withheld_reason(self, obj: MissingReport) -> str:
+        return self.opened(obj, "notice_withheld_reason")
 
 
 @admin.register(Charge)

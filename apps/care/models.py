@@ -4,7 +4,8 @@ Placements, the ties that keep children together, the urgent protective actions 
 rule may stop, the truth about a child who is being held, reports of a child missing from
 care, and charges the child faces. Detention is not a placement type, at all: a child who
 *is* held is recorded as a held event (a fact to act on), never as a placement (a decision).
-Free text that could locate or identify the child is sealed with the child's own key.
+Everything people type about the child (reasons, reviews, notes, where and by whom they are
+held) is sealed with the child's own key; what stays plain names institutions or references.
 """
 
 import uuid
@@ -45,16 +46,14 @@ class Placement(models.Model):
         verbose_name=_("care provider"),
     )
     address = Sealed(_("address"))
-    justification = models.TextField(_("why not family- or community-based care"), blank=True)
+    justification = Sealed(_("why not family- or community-based care"))
     urgent = models.BooleanField(_("urgent protective placement"), default=False)
-    urgent_reason = models.TextField(_("urgent because"), blank=True)
+    urgent_reason = Sealed(_("urgent because"))
     # Placements that share a household are one home: children tied to each other (siblings,
     # a mother and her baby) are together when their current placements share it.
     household = models.UUIDField(_("household"), default=uuid.uuid4, editable=False)
-    separation_decision = models.CharField(
+    separation_decision = Sealed(
         _("best-interests decision to live apart"),
-        max_length=200,
-        blank=True,
         help_text=_(
             "The reference of the decision that this child lives apart from a sibling or their mother or baby."
         ),
@@ -64,7 +63,9 @@ class Placement(models.Model):
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code of where the child lives."))
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"), null=True, blank=True)
-    end_reason = models.TextField(_("why it ended"), blank=True)
+    # Sealed; none when the placement ended because the next one started (a change of
+    # placement, which says why itself) — the mark a cancelled next placement looks for.
+    end_reason = Sealed(_("why it ended"))
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -96,11 +97,14 @@ class Placement(models.Model):
                 name="care_placement_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=~models.Q(kind__in=NEEDS_JUSTIFICATION) | ~models.Q(justification="") | models.Q(urgent=True),
+                condition=~models.Q(kind__in=NEEDS_JUSTIFICATION)
+                | models.Q(justification__isnull=False)
+                | models.Q(urgent=True),
                 name="care_placement_institution_justified",
             ),
             models.CheckConstraint(
-                condition=models.Q(urgent=False) | ~models.Q(urgent_reason=""), name="care_placement_urgent_has_reason"
+                condition=models.Q(urgent=False) | models.Q(urgent_reason__isnull=False),
+                name="care_placement_urgent_has_reason",
             ),
             models.CheckConstraint(condition=models.Q(country__regex=r"^[A-Z]{2}$"), name="care_placement_country_iso"),
             models.CheckConstraint(
@@ -173,7 +177,7 @@ class UrgentAction(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="urgent_actions")
     kind = models.CharField(_("kind"), max_length=32, choices=UrgentActionKind.choices)
-    reason = models.TextField(_("reason"))
+    reason = Sealed(_("reason"))
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("taken by")
     )
@@ -182,12 +186,12 @@ class UrgentAction(models.Model):
         Placement, on_delete=models.PROTECT, null=True, blank=True, related_name="urgent_action"
     )
     review_due_at = models.DateTimeField(_("supervisor's review due"))
-    supervisor_review = models.TextField(_("supervisor's review"), blank=True)
+    supervisor_review = Sealed(_("supervisor's review"))
     supervisor_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     supervisor_reviewed_at = models.DateTimeField(_("reviewed by a supervisor"), null=True, blank=True)
-    guardian_review = models.TextField(_("guardian's review"), blank=True)
+    guardian_review = Sealed(_("guardian's review"))
     guardian_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -200,7 +204,7 @@ class UrgentAction(models.Model):
         ordering = ["-taken_at"]
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=UrgentActionKind.values), name="care_urgent_kind_known"),
-            models.CheckConstraint(condition=~models.Q(reason=""), name="care_urgent_has_reason"),
+            models.CheckConstraint(condition=models.Q(reason__isnull=False), name="care_urgent_has_reason"),
             models.CheckConstraint(
                 condition=models.Q(review_due_at__gte=models.F("taken_at")), name="care_urgent_review_due_after"
             ),
@@ -249,10 +253,10 @@ class HeldEvent(models.Model):
     held_by_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("held by (agency)")
     )
-    held_by = models.CharField(_("held by"), max_length=200, blank=True, help_text=_("When not an agency in Haven."))
+    held_by = Sealed(_("held by"), help_text=_("When not an agency in Haven."))
     since = models.DateTimeField(_("held since"))
     released_at = models.DateTimeField(_("released"), null=True, blank=True)
-    release_note = models.TextField(_("about the release"), blank=True)
+    release_note = Sealed(_("about the release"))
     release_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -294,7 +298,7 @@ class MissingReport(models.Model):
     notice_could_endanger = models.BooleanField(
         _("notice to that country could endanger the child or family"), default=False
     )
-    notice_withheld_reason = models.TextField(_("why notice is withheld"), blank=True)
+    notice_withheld_reason = Sealed(_("why notice is withheld"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 

@@ -23,11 +23,14 @@ from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_noop
 
 from apps.accounts.models import Agency, AgencyKind, Membership, Role, User
 from apps.alerts.models import Alert, AlertKind
-from apps.alerts.services import alert_close, alert_raise
+from apps.alerts.services import alert_close, alert_raise, alerts_done
 from apps.care import rules
 from apps.care.models import (
     PLACEMENT_URGENCIES,
@@ -46,6 +49,7 @@ from apps.cases import vault
 from apps.cases.models import Case
 from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import case_details_update
+from apps.core import dates as core_dates
 from apps.core.rules import Violation, Violations
 from apps.guardianship.selectors import active_appointment, active_appointments
 from apps.solutions.models import DurableSolution
@@ -53,6 +57,8 @@ from apps.voice.models import ViewsDecision
 from apps.voice.rules import child_views_recorded
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+# A placement's columns sealed with the child's key: set by the service, not validated as text.
+SEALED_PLACEMENT = ("address", "justification", "urgent_reason", "separation_decision", "end_reason")
 ALERT_DETAIL_MAX = Alert._meta.get_field("detail").max_length or 300
 
 
@@ -80,6 +86,11 @@ def _require_case_staff(actor: User, case: Case) -> None:
 
 def _seal(case: Case, model: type[models.Model], column: str, value: str) -> bytes | None:
     return vault.seal(case.child, vault.data_key(case.child), model, column, value.strip() or None)
+
+
+def _plausible(when: datetime | None, kind: core_dates.Kind, label: Promise, moment: datetime) -> None:
+    """A moment a rule reads, within its kind's bounds (apps/core/dates.py)."""
+    core_dates.refuse_implausible(when, kind, field=label, at=moment)
 
 
 def _required(value: str, field: str, message: str) -> str:
@@ -201,7 +212,8 @@ def _urgent_action_create(
     placement: Placement | None = None,
 ) -> UrgentAction:
     action = UrgentAction.objects.create(
-        case=case, kind=kind, reason=reason, taken_by=actor, taken_at=taken_at, placement=placement,
+        case=case, kind=kind, reason=_seal(case, UrgentAction, "reason", reason), taken_by=actor, taken_at=taken_at,
+        placement=placement,
         review_due_at=taken_at + timedelta(hours=settings.HAVEN_URGENT_REVIEW_HOURS), recorded_at=at,
     )  # fmt: skip
     _urgent_review_alerts(action, at)
@@ -229,6 +241,8 @@ def urgent_action_record(
         raise ValidationError({"kind": _("Unknown urgent action.")})
     reason = _required(reason, "reason", _("Record why the action is urgent."))
     moment = at or timezone.now()
+    # Its review falls due from when it was taken: a mistyped year would hide it from review.
+    _plausible(taken_at, core_dates.CASE_EVENT, _lazy("time the action was taken"), moment)
     return _urgent_action_create(
         actor=actor, case=case, kind=kind, reason=reason, taken_at=taken_at or moment, at=moment
     )
@@ -244,25 +258,30 @@ def urgent_action_review(*, actor: User, action: UrgentAction, review: str, at: 
     if not case_may_act(actor=actor, case=case):
         raise Http404
     review = _required(review, "review", _("Write the review."))
+    # The review is sealed on the action; the alert it answers says only that it was done.
     appointment = active_appointment(case=case, at=moment)
     if appointment is not None and appointment.guardian_id == actor.pk:
         if locked.guardian_reviewed_at is not None:
             raise ValidationError(_("The guardian has already reviewed this action."))
         UrgentAction.objects.filter(pk=locked.pk).update(
-            guardian_review=review, guardian_reviewed_by=actor, guardian_reviewed_at=moment
+            guardian_review=_seal(case, UrgentAction, "guardian_review", review),
+            guardian_reviewed_by=actor,
+            guardian_reviewed_at=moment,
         )
         _close_own_alerts(actor=actor, kind=AlertKind.URGENT_ACTION_GUARDIAN_REVIEW,
-                          key=f"urgent:{locked.pk}:guardian:{actor.pk}", outcome=review, at=moment)  # fmt: skip
+                          key=f"urgent:{locked.pk}:guardian:{actor.pk}", outcome=_("Reviewed."), at=moment)  # fmt: skip
     elif Role.SUPERVISOR in agency_roles(actor=actor, agency_id=case.owning_agency_id):
         if locked.supervisor_reviewed_at is not None:
             raise ValidationError(_("A supervisor has already reviewed this action."))
         if locked.taken_by_id == actor.pk:
             raise PermissionDenied(_("An urgent action is reviewed by a supervisor other than the one who took it."))
         UrgentAction.objects.filter(pk=locked.pk).update(
-            supervisor_review=review, supervisor_reviewed_by=actor, supervisor_reviewed_at=moment
+            supervisor_review=_seal(case, UrgentAction, "supervisor_review", review),
+            supervisor_reviewed_by=actor,
+            supervisor_reviewed_at=moment,
         )
-        _close_own_alerts(actor=actor, kind=AlertKind.URGENT_ACTION_REVIEW, key=f"urgent:{locked.pk}", outcome=review,
-                          at=moment)  # fmt: skip
+        _close_own_alerts(actor=actor, kind=AlertKind.URGENT_ACTION_REVIEW, key=f"urgent:{locked.pk}",
+                          outcome=_("Reviewed."), at=moment)  # fmt: skip
     else:
         raise PermissionDenied(_("Only the child's guardian or a supervisor of the agency reviews an urgent action."))
     locked.refresh_from_db()
@@ -313,9 +332,10 @@ def _current_placement(*, case: Case, at: datetime) -> Placement | None:
     )
 
 
-# The end reason a change of placement writes on the placement before: cancelling the next
-# one gives that placement back what the cancelled one would have had.
-PLACEMENT_CHANGED = "Placement changed."
+# What pages say of a placement that ended because the next one started. It keeps no end
+# reason of its own (none is sealed): that is how cancelling the next one finds it, to give it
+# back what the cancelled one would have had.
+PLACEMENT_CHANGED = gettext_noop("Placement changed.")
 
 
 def _end_overlapping_placements(*, actor: User, case: Case, starts: datetime) -> None:
@@ -332,7 +352,7 @@ def _end_overlapping_placements(*, actor: User, case: Case, starts: datetime) ->
                 {"starts_at": _("Another placement of this child starts later (%(date)s): cancel it first.")
                  % {"date": f"{previous.starts_at:%Y-%m-%d %H:%M}"}}
             )  # fmt: skip
-        Placement.objects.filter(pk=previous.pk).update(ends_at=starts, end_reason=PLACEMENT_CHANGED, ended_by=actor)
+        Placement.objects.filter(pk=previous.pk).update(ends_at=starts, end_reason=None, ended_by=actor)
 
 
 def _supersede_placements(*, actor: User, case: Case, starts: datetime, reason: str, moment: datetime) -> list[int]:
@@ -348,11 +368,16 @@ def _supersede_placements(*, actor: User, case: Case, starts: datetime, reason: 
         if previous.starts_at > starts:
             note = _("Cancelled by an urgent placement: %(reason)s") % {"reason": reason}
             Placement.objects.filter(pk=previous.pk).update(
-                ends_at=previous.starts_at, end_reason=note, ended_by=actor, cancelled_at=moment
+                ends_at=previous.starts_at,
+                end_reason=_seal(case, Placement, "end_reason", note),
+                ended_by=actor,
+                cancelled_at=moment,
             )
         else:
             note = _("Ended by an urgent placement: %(reason)s") % {"reason": reason}
-            Placement.objects.filter(pk=previous.pk).update(ends_at=starts, end_reason=note, ended_by=actor)
+            Placement.objects.filter(pk=previous.pk).update(
+                ends_at=starts, end_reason=_seal(case, Placement, "end_reason", note), ended_by=actor
+            )
         superseded.append(previous.pk)
     return superseded
 
@@ -411,13 +436,15 @@ def placement_record(
     settled age, no open case, no decision across a border — with its reason; it is recorded
     as an UrgentAction and reviewed. It supersedes any other placement: the current one ends
     when it starts and a planned one is cancelled, each marked `superseded_by` it and named to
-    its reviewers, as is a move across a border. The address is sealed.
+    its reviewers, as is a move across a border. What is typed (the address, the justification,
+    the urgent reason, the decision to live apart) is sealed.
     """
     case = _load(case)
     _require_case_staff(actor, case)
     _lock(case)
     moment = at or timezone.now()
     starts = starts_at or moment
+    _plausible(starts, core_dates.PLANNED, _lazy("start of the placement"), moment)
     found = Violations()
     # Checked before urgency, and never bypassed by it: detention is never protection, so no
     # emergency makes custody a placement. A child who *is* held is recorded with
@@ -452,12 +479,14 @@ def placement_record(
     else:
         _end_overlapping_placements(actor=actor, case=case, starts=starts)
     placement = Placement(
-        case=case, kind=kind, provider=provider, country=where, justification=justification.strip(), urgent=urgent,
-        urgent_reason=urgent_reason if urgent else "", household=household,
-        separation_decision=separation_decision.strip(), starts_at=starts, recorded_by=actor, recorded_at=moment,
+        case=case, kind=kind, provider=provider, country=where, urgent=urgent, household=household, starts_at=starts,
+        recorded_by=actor, recorded_at=moment,
     )  # fmt: skip
     placement.address = _seal(case, Placement, "address", address)
-    placement.full_clean(exclude=["case", "provider", "recorded_by", "ended_by", "superseded_by", "address"])
+    placement.justification = _seal(case, Placement, "justification", justification)
+    placement.urgent_reason = _seal(case, Placement, "urgent_reason", urgent_reason if urgent else "")
+    placement.separation_decision = _seal(case, Placement, "separation_decision", separation_decision)
+    placement.full_clean(exclude=["case", "provider", "recorded_by", "ended_by", "superseded_by", *SEALED_PLACEMENT])
     placement.save()
     if superseded:
         Placement.objects.filter(pk__in=superseded).update(superseded_by=placement)
@@ -483,26 +512,31 @@ def placement_end(
     reason = _required(reason, "end_reason", _("Say why the placement ends."))
     moment = at or timezone.now()
     ends = ends_at or moment
+    _plausible(ends, core_dates.PLANNED, _lazy("end of the placement"), moment)
     if locked.cancelled_at is not None:
         raise ValidationError(_("This placement was cancelled."))
     if locked.ends_at is not None and locked.ends_at <= moment:
         raise ValidationError(_("This placement has already ended."))
     if locked.starts_at > moment:
-        _cancel_planned(actor=actor, planned=locked, reason=reason, moment=moment)
+        _cancel_planned(actor=actor, planned=locked, reason=_seal(case, Placement, "end_reason", reason), moment=moment)
     elif locked.ends_at is not None:
         raise ValidationError(_("This placement already ends on %(date)s.") % {"date": f"{locked.ends_at:%Y-%m-%d}"})
     elif ends < locked.starts_at:
         raise ValidationError({"ends_at": _("A placement cannot end before it starts.")})
     else:
-        Placement.objects.filter(pk=locked.pk).update(ends_at=ends, end_reason=reason, ended_by=actor)
+        Placement.objects.filter(pk=locked.pk).update(
+            ends_at=ends, end_reason=_seal(case, Placement, "end_reason", reason), ended_by=actor
+        )
     locked.refresh_from_db()
     return locked
 
 
-def _cancel_planned(*, actor: User, planned: Placement, reason: str, moment: datetime) -> None:
+def _cancel_planned(*, actor: User, planned: Placement, reason: bytes | None, moment: datetime) -> None:
+    """`reason` is sealed already; the placement before takes the cancelled one's sealed end as it is
+    (the same column of the same child's placements: its seal opens there too)."""
     before = (
         Placement.objects.select_for_update()
-        .filter(case_id=planned.case_id, ends_at=planned.starts_at, end_reason=PLACEMENT_CHANGED, cancelled_at=None)
+        .filter(case_id=planned.case_id, ends_at=planned.starts_at, end_reason__isnull=True, cancelled_at=None)
         .exclude(pk=planned.pk)
         .first()
     )
@@ -558,18 +592,20 @@ def held_record(
 
     Raises CHILD_HELD to the owning agency's supervisors and to the active guardian, and
     LEGAL_AID_NEEDED to legal aid; the periodic check then raises HELD_DAILY_REVIEW each
-    day until `held_release`. Where they are held is sealed.
+    day until `held_release`. Where they are held, and by whom, is sealed.
     """
     case = _load(case)
     _require_case_staff(actor, case)
     if place_kind not in HeldPlace.values:
         raise ValidationError({"place_kind": _("Unknown place.")})
     moment = at or timezone.now()
+    _plausible(since, core_dates.CASE_EVENT, _lazy("time the child was held from"), moment)
     event = HeldEvent(
-        case=case, place_kind=place_kind, held_by_agency=held_by_agency, held_by=held_by.strip(),
-        since=since or moment, recorded_by=actor, recorded_at=moment,
+        case=case, place_kind=place_kind, held_by_agency=held_by_agency, since=since or moment, recorded_by=actor,
+        recorded_at=moment,
     )  # fmt: skip
     event.place = _seal(case, HeldEvent, "place", where)
+    event.held_by = _seal(case, HeldEvent, "held_by", held_by)
     event.save()
     detail = _("%(case)s: held (%(place)s) since %(since)s") % {
         "case": case.reference,
@@ -589,22 +625,25 @@ def held_release(
 ) -> HeldEvent:
     """Record the child's release: the daily reviews stop, and those still open are closed."""
     locked = HeldEvent.objects.select_for_update().get(pk=event.pk)
-    _require_case_staff(actor, _load(locked.case))
+    case = _load(locked.case)
+    _require_case_staff(actor, case)
     moment = at or timezone.now()
     released = released_at or moment
+    _plausible(released, core_dates.CASE_EVENT, _lazy("time of the release"), moment)
     if locked.released_at is not None:
         raise ValidationError(_("The release is already recorded."))
     if released < locked.since:
         raise ValidationError({"released_at": _("A release cannot come before the child was held.")})
     HeldEvent.objects.filter(pk=locked.pk).update(
-        released_at=released, release_note=note.strip(), release_recorded_by=actor
+        released_at=released, release_note=_seal(case, HeldEvent, "release_note", note), release_recorded_by=actor
     )
     # Reviews of a child no longer held are moot; the release is their outcome. (They were
     # addressed to the supervisors, so alert_close would refuse a caseworker recording it.)
-    Alert.objects.filter(
-        kind=AlertKind.HELD_DAILY_REVIEW, case_id=locked.case_id, key__startswith=f"held-review:{locked.pk}:",
-        done_at__isnull=True,
-    ).update(done_at=moment, done_by=actor, outcome=_("Released."))  # fmt: skip
+    alerts_done(
+        Alert.objects.filter(kind=AlertKind.HELD_DAILY_REVIEW, case_id=locked.case_id,
+                             key__startswith=f"held-review:{locked.pk}:"),
+        actor=actor, outcome=_("Released."), at=moment,
+    )  # fmt: skip
     locked.refresh_from_db()
     return locked
 
@@ -696,13 +735,15 @@ def missing_report(
     level is raised to critical; CHILD_MISSING goes to the supervisors and the guardian; and
     where the child may have crossed a border, CROSS_BORDER_NOTICE goes to that country's
     counterpart agencies — unless the report records that notice could endanger the child
-    or family. Where the child was last seen is sealed.
+    or family. Where the child was last seen, and why notice is withheld, are sealed.
     """
     case = _load(case)
     _require_case_staff(actor, case)
     _lock(case)
     moment = at or timezone.now()
     since = missing_since or moment
+    _plausible(since, core_dates.CASE_EVENT, _lazy("time the child went missing"), moment)
+    _plausible(police_reported_at, core_dates.CASE_EVENT, _lazy("time of the report to the police"), moment)
     country = may_have_crossed_to.strip().upper()
     if country and not re.fullmatch(r"[A-Z]{2}", country):
         raise ValidationError({"may_have_crossed_to": _("Give the country's two-letter ISO 3166 code.")})
@@ -712,10 +753,10 @@ def missing_report(
     report = MissingReport(
         case=case, urgent_action=action, missing_since=since, police_reported_at=police_reported_at or moment,
         police_agency=police_agency, police_reference=police_reference.strip(), may_have_crossed_to=country,
-        notice_could_endanger=notice_could_endanger, notice_withheld_reason=notice_withheld_reason.strip(),
-        recorded_by=actor, recorded_at=moment,
+        notice_could_endanger=notice_could_endanger, recorded_by=actor, recorded_at=moment,
     )  # fmt: skip
     report.last_seen = _seal(case, MissingReport, "last_seen", last_seen)
+    report.notice_withheld_reason = _seal(case, MissingReport, "notice_withheld_reason", notice_withheld_reason)
     report.save()
     _risk_raise(actor=actor, case=case)
     key = f"missing:{report.pk}"
@@ -753,6 +794,7 @@ def charge_record(
     if kind not in ChargeKind.values:
         raise ValidationError({"kind": _("Unknown kind of charge or penalty.")})
     moment = at or timezone.now()
+    _plausible(since, core_dates.CASE_EVENT, _lazy("date the charge was faced from"), moment)
     charge = Charge(
         case=case, kind=kind, authority=authority, authority_name=authority_name.strip(), since=since or moment,
         recorded_by=actor, recorded_at=moment,

@@ -32,7 +32,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from apps.accounts.models import Agency, Membership, Role, Team, User
 from apps.accounts.selectors import membership_list_for_user
 from apps.audit.models import Channel
-from apps.audit.services import record_access_log
 from apps.cases import htcds, services
 from apps.cases.models import (
     Case,
@@ -45,10 +44,12 @@ from apps.cases.models import (
     GatingFactChange,
     PossibleDuplicateNotice,
 )
+from apps.cases.reading import ReadLoggedAdmin, SealedReader, reader_for
 from apps.cases.selectors import agency_roles, case_visibility
 from apps.cases.workflow import transitions
-from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
+from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, staff_roles
 from apps.core.crypto import KeyUnavailable
+from apps.core.dates import BIRTH, CASE_EVENT, PlausibleDate
 
 CASE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR)
 
@@ -96,15 +97,7 @@ def _actor(request: HttpRequest) -> User:
 
 def _case_roles(request: HttpRequest) -> set[str]:
     """The case roles the staff user holds in any agency now; read once per request."""
-    cached: set[str] | None = getattr(request, "_haven_case_roles", None)
-    if cached is None:
-        user = request.user
-        cached = set()
-        if isinstance(user, User) and user.is_active and user.is_staff:
-            roles = membership_list_for_user(user=user).filter(role__in=CASE_ROLES).values_list("role", flat=True)
-            cached = set(roles)
-        setattr(request, "_haven_case_roles", cached)  # noqa: B010 - HttpRequest declares no such attribute
-    return cached
+    return set(staff_roles(request) & set(CASE_ROLES))
 
 
 def _supervises(request: HttpRequest, agency_id: int) -> bool:
@@ -169,7 +162,12 @@ class CaseAndChildForm(CaseDetailsForm):
     aliases = CommaSeparatedField(
         label=gettext_lazy("Aliases"), help_text=gettext_lazy("Other names the child uses, separated by commas.")
     )
-    birth_date = forms.DateField(label=gettext_lazy("Date of birth"), required=False, widget=widgets.AdminDateWidget)
+    birth_date = forms.DateField(
+        label=gettext_lazy("Date of birth"),
+        required=False,
+        widget=widgets.AdminDateWidget,
+        validators=[PlausibleDate(BIRTH, gettext_lazy("birth date"))],  # said early; the service refuses too
+    )
     birth_date_basis = forms.ChoiceField(
         label=gettext_lazy("Date of birth is"), choices=Child.BirthDateBasis.choices, initial="unknown"
     )
@@ -284,6 +282,7 @@ class CaseAddForm(CaseAndChildForm):
         required=False,
         widget=widgets.AdminSplitDateTime,
         help_text=gettext_lazy("Leave empty for now."),
+        validators=[PlausibleDate(CASE_EVENT, gettext_lazy("identification date"))],
     )
     protection_needs_text = forms.CharField(
         label=gettext_lazy("What the child needs for protection"), required=False, widget=forms.Textarea
@@ -370,29 +369,67 @@ class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
-class CaseTransitionInline(_ReadOnlyInline):
+def _page_reader(case: Case) -> SealedReader:
+    """The reader of this case page: the case's values and its history's reasons are one logged read."""
+    reader: SealedReader | None = getattr(case, "_admin_page_reader", None)
+    if reader is None:
+        reader = reader_for(actor=getattr(case, "_admin_reader", None), channel=Channel.ADMIN)
+        setattr(case, "_admin_page_reader", reader)  # noqa: B010 - cached on this instance only
+    return reader
+
+
+class _CaseHistoryInline(_ReadOnlyInline):
+    """A history whose reasons are sealed: opened with the case page's own reader."""
+
+    _case: Case | None = None  # the case of the page (inline instances are made per request)
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        self._case = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def opened(self, record: Any, column: str) -> str:
+        case = self._case
+        if case is None:
+            return ""
+        text = _page_reader(case).text(record, column, case=case)
+        return _("Anonymised") if text is None else text
+
+
+class CaseTransitionInline(_CaseHistoryInline):
     model = CaseTransition
     verbose_name = gettext_lazy("workflow step")
     verbose_name_plural = gettext_lazy("workflow history")
-    fields = ("at", "name", "from_state", "to_state", "actor", "reason")
+    fields = ("at", "name", "from_state", "to_state", "actor", "opened_reason", "opened_waiver_reason")
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CaseTransition]:
         return super().get_queryset(request).select_related("actor")
 
+    @admin.display(description=gettext_lazy("reason"))
+    def opened_reason(self, obj: CaseTransition) -> str:
+        return self.opened(obj, "reason")
 
-class GatingFactChangeInline(_ReadOnlyInline):
+    @admin.display(description=gettext_lazy("supervisor's waiver"))
+    def opened_waiver_reason(self, obj: CaseTransition) -> str:
+        return self.opened(obj, "waiver_reason")
+
+
+class GatingFactChangeInline(_CaseHistoryInline):
     """Changes of the facts that gate a rule, made through this case: what, why, who approved."""
 
     model = GatingFactChange
     fk_name = "case"
     verbose_name = gettext_lazy("change of a fact that gates a rule")
     verbose_name_plural = gettext_lazy("history of the facts that gate a rule")
-    fields = ("at", "fact", "subject", "change", "rule", "lifts_protection", "approved_by", "actor", "reason")
+    fields = ("at", "fact", "subject", "change", "rule", "lifts_protection", "approved_by", "actor", "opened_reason")
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GatingFactChange]:
         return super().get_queryset(request).select_related("actor", "approved_by")
+
+    @admin.display(description=gettext_lazy("reason"))
+    def opened_reason(self, obj: GatingFactChange) -> str:
+        return self.opened(obj, "reason")
 
     @admin.display(description=gettext_lazy("change"))
     def change(self, obj: GatingFactChange) -> str:
@@ -442,20 +479,12 @@ class _Opened:
     sealed: dict[str, str] = field(default_factory=dict)
 
 
-class _OutOfScope(Http404):
-    """A case id outside the user's scope: answered as a 404, like an id that does not exist."""
-
-    def __init__(self, object_id: str) -> None:
-        super().__init__()
-        self.object_id = str(object_id)
-
-
 def _transition_label(name: str, target: str) -> str:
     return f"{name.replace('_', ' ').capitalize()} → {CaseState(target).label}"
 
 
 @admin.register(Case)
-class CaseAdmin(ServiceRefusalsMixin):
+class CaseAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     list_display = ("reference", "state", "owning_agency", "team", "assigned_caseworker", "risk_level", "created_at")
     list_filter = ("state", "risk_level")
     # Team.__str__ names its agency: select it too, or each row costs a query.
@@ -622,42 +651,10 @@ class CaseAdmin(ServiceRefusalsMixin):
         return Case.objects.filter(case_visibility(actor=_actor(request)))
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Case | None:
-        """A case the user may see; any other id is a 404, as on every channel."""
-        case: Case | None = super().get_object(request, object_id, from_field)
-        if case is None:
-            raise _OutOfScope(object_id)
+        """A case the user may see, its read logged; any other id is a logged 404 (ReadLoggedAdmin)."""
+        case: Case = super().get_object(request, object_id, from_field)
         setattr(case, "_admin_reader", _actor(request))  # noqa: B010 - whose read opening the sealed values is
         return case
-
-    def _denied(self, request: HttpRequest, denied: _OutOfScope) -> Http404:
-        # Logged once the view's transaction has rolled back, so the record of the attempt stays.
-        existing = Case.objects.filter(pk=denied.object_id).first() if denied.object_id.isdigit() else None
-        record_access_log(actor=request.user, case=existing, action="view", channel=Channel.ADMIN, allowed=False)
-        return Http404()
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except _OutOfScope as denied:
-            raise self._denied(request, denied) from None
-
-    def delete_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except _OutOfScope as denied:
-            raise self._denied(request, denied) from None
-
-    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None) -> Any:
-        try:
-            return super().history_view(request, object_id, extra_context)
-        except _OutOfScope as denied:
-            raise self._denied(request, denied) from None
 
     # Forms
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
@@ -700,9 +697,7 @@ class CaseAdmin(ServiceRefusalsMixin):
         form_url: str = "",
         obj: Case | None = None,
     ) -> HttpResponse:
-        if obj is not None and obj.pk is not None and self._opened(obj).identity is None:
-            # Anonymised: nothing sealed was opened (and logged), but the record was still read.
-            record_access_log(actor=request.user, case=obj, action="view", channel=Channel.ADMIN, allowed=True)
+        # Loading the case logged its read (get_object), opened values or not (an anonymised child).
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:
@@ -760,7 +755,12 @@ class CaseAdmin(ServiceRefusalsMixin):
         opened: _Opened | None = getattr(obj, "_admin_opened", None)
         if opened is None:
             try:
-                record = services.case_record_open(actor=obj._admin_reader, case=obj, channel=Channel.ADMIN)  # type: ignore[attr-defined]
+                record = services.case_record_open(
+                    actor=obj._admin_reader,  # type: ignore[attr-defined]
+                    case=obj,
+                    channel=Channel.ADMIN,
+                    reader=_page_reader(obj),
+                )
                 opened = _Opened(identity=record.identity, sealed=record.sealed)
             except KeyUnavailable:
                 opened = _Opened(identity=None)
@@ -923,7 +923,7 @@ def _supervised_agencies(request: HttpRequest) -> QuerySet[Any]:
 
 
 @admin.register(PossibleDuplicateNotice)
-class PossibleDuplicateNoticeAdmin(ServiceRefusalsMixin):
+class PossibleDuplicateNoticeAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     """What supervisors of an agency were told about a new registration that may match one of their children.
 
     Only the supervisors of the agency the notice is addressed to see it; nothing is edited

@@ -319,9 +319,9 @@ class CaseTransition(models.Model):
     to_state = models.CharField(max_length=32, choices=CaseState.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
-    reason = models.TextField(blank=True)
+    reason = Sealed(_("reason"))
     # A supervisor's recorded reason for moving although a waivable criterion was unmet.
-    waiver_reason = models.TextField(blank=True)
+    waiver_reason = Sealed(_("supervisor's reason to waive a criterion"))
     # The writing transaction, set by the database (migration 0004): a case's state may
     # change only in a transaction that also writes the matching transition row.
     xact = models.BigIntegerField(null=True, editable=False)
@@ -462,7 +462,7 @@ class GatingFactChange(models.Model):
         related_name="+",
         verbose_name=_("supervisor who approved"),
     )
-    reason = models.TextField(_("reason"))
+    reason = Sealed(_("reason"))  # required: sealed, so the database holds that there is one
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("when"))
     # The writing transaction, set by the database (migration 0004): how the child's row
@@ -474,7 +474,7 @@ class GatingFactChange(models.Model):
         verbose_name_plural = _("changes of gating facts")
         ordering = ["at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(reason__regex=r"\S"), name="cases_gatingfact_reason"),
+            models.CheckConstraint(condition=models.Q(reason__isnull=False), name="cases_gatingfact_reason"),
             models.CheckConstraint(
                 condition=models.Q(lifts_protection=False) | models.Q(approved_by__isnull=False),
                 name="cases_gatingfact_lift_approved",

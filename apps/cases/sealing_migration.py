@@ -9,8 +9,10 @@ A column becomes sealed in three steps of one migration:
 `seal_existing` uses the migration's historical models and the crypto primitives only, so
 it keeps working whatever the models become later. Each value is sealed under the final
 column name (the plain column's), exactly as `vault.seal` seals it. A child anonymised
-before the migration has no key: the text about them is dropped, as anonymising drops
-every other sealed value of theirs. Reversing opens the values back into plain columns.
+before the migration has no key: their text is sealed under a key made for it and
+forgotten at once, so it is unreadable like every other sealed value of theirs while a
+column that must hold a reason still holds one. Reversing opens the values back into
+plain columns (empty where the key is gone).
 """
 
 import json
@@ -21,7 +23,9 @@ from django.db import migrations
 from apps.core import crypto
 
 
-def _keys(apps: Any) -> Any:
+def _keys(apps: Any, *, throwaway: bool) -> Any:
+    """child id, public id -> the child's data key; for an anonymised child a throwaway key
+    (sealing) or None (opening)."""
     child_key = apps.get_model("cases", "ChildKey")
     cache: dict[int, bytes | None] = {}
 
@@ -29,7 +33,7 @@ def _keys(apps: Any) -> Any:
         if child_id not in cache:
             row = child_key.objects.filter(child_id=child_id).values_list("master_key_id", "wrapped").first()
             if row is None or row[1] is None:
-                cache[child_id] = None
+                cache[child_id] = crypto.new_data_key() if throwaway else None
             else:
                 cache[child_id] = crypto.unwrap(row[0], bytes(row[1]), owner=public_id.bytes)
         return cache[child_id]
@@ -53,8 +57,8 @@ def seal_existing(
     def forward(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
         table = model._meta.db_table
-        key = _keys(apps)
-        rows = model.objects.values("pk", f"{child}__id", f"{child}__public_id", *columns)
+        key = _keys(apps, throwaway=True)
+        rows = model._base_manager.values("pk", f"{child}__id", f"{child}__public_id", *columns)
         for row in rows.iterator(chunk_size=500):
             values = {plain: row[plain] for plain in columns if row[plain] not in (None, "")}
             if not values:
@@ -69,13 +73,13 @@ def seal_existing(
                 update[twin] = crypto.seal(
                     child_key, plaintext, context=_context(table, plain, row[f"{child}__public_id"])
                 )
-            model.objects.filter(pk=row["pk"]).update(**update)
+            model._base_manager.filter(pk=row["pk"]).update(**update)
 
     def backward(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)
         table = model._meta.db_table
-        key = _keys(apps)
-        rows = model.objects.values("pk", f"{child}__id", f"{child}__public_id", *columns.values())
+        key = _keys(apps, throwaway=False)
+        rows = model._base_manager.values("pk", f"{child}__id", f"{child}__public_id", *columns.values())
         for row in rows.iterator(chunk_size=500):
             child_key = key(row[f"{child}__id"], row[f"{child}__public_id"])
             update: dict[str, Any] = {}
@@ -88,6 +92,6 @@ def seal_existing(
                     child_key, bytes(sealed), context=_context(table, plain, row[f"{child}__public_id"])
                 )
                 update[plain] = str(json.loads(opened) or "")
-            model.objects.filter(pk=row["pk"]).update(**update)
+            model._base_manager.filter(pk=row["pk"]).update(**update)
 
     return migrations.RunPython(forward, backward)

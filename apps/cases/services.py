@@ -4,7 +4,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -12,13 +12,15 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import TransitionNotAllowed as FsmRefused
 from django_fsm import can_proceed
 
 from apps.accounts.models import Agency, Role, Team, User
 from apps.audit.services import record_access_log
-from apps.cases import search, vault
+from apps.cases import search, uploads, vault
 from apps.cases.guards import Move, check_move
 from apps.cases.models import (
     Case,
@@ -34,10 +36,13 @@ from apps.cases.models import (
 from apps.cases.rules import CHILD_GATING_FIELDS, change_lifts_protection, fact_rule
 from apps.cases.selectors import agency_roles, case_list, case_may_act
 from apps.cases.workflow import transitions
-from apps.core import crypto
+from apps.core import crypto, dates
 from apps.core.errors import StaleRecord, TransitionNotAllowed
 from apps.core.references import next_case_reference
 from apps.core.rules import Violations
+
+if TYPE_CHECKING:
+    from apps.cases.reading import SealedReader
 
 CHILD_FACTS = {
     "sex", "birth_date_basis", "nationalities", "stateless", "languages", "country_of_origin",
@@ -139,13 +144,20 @@ class OpenedCase:
     sealed: dict[str, str]
 
 
-def case_record_open(*, actor: User, case: Case, channel: str, action: str = "view") -> OpenedCase:
+def case_record_open(
+    *, actor: User, case: Case, channel: str, action: str = "view", reader: "SealedReader | None" = None
+) -> OpenedCase:
     """The child's identity and the case's sealed notes for one page: one logged read.
 
-    KeyUnavailable once the child is anonymised (nothing is logged then: nothing was read).
+    With the page's `reader`, the read is logged through it, so that the page's other sealed
+    values (the history's reasons) add no second row. KeyUnavailable once the child is
+    anonymised (nothing is logged then: nothing was read).
     """
     opened = OpenedCase(identity=_open_identity(case.child), sealed=_open_case_sealed(case))
-    record_access_log(actor=actor, case=case, action=action, channel=channel, allowed=True)
+    if reader is not None:
+        reader.note(case)
+    else:
+        record_access_log(actor=actor, case=case, action=action, channel=channel, allowed=True)
     return opened
 
 
@@ -157,6 +169,26 @@ def _open_case_sealed(case: Case) -> dict[str, str]:
 def _require_a_name(identity: ChildIdentity) -> None:
     if not identity.given_names.strip() and not any(a.strip() for a in identity.aliases):
         raise ValidationError({"given_names": _("Record at least a first name or an alias, even a provisional one.")})
+
+
+# The dates of a child's record and case that rules read, and what kind of date each is
+# (apps/core/dates.py): the identification date starts the deadlines (the best-interests assessment's).
+_CASE_DATES = {
+    "identified_at": (dates.CASE_EVENT, _lazy("identification date")),
+    "reflection_period_start": (dates.PLANNED, _lazy("start of the recovery and reflection period")),
+    "reflection_period_end": (dates.PLANNED, _lazy("end of the recovery and reflection period")),
+}
+
+
+def _refuse_implausible_dates(*, identity: ChildIdentity | None, facts: Mapping[str, Any], at: datetime) -> None:
+    checked: list[tuple[date | None, dates.Kind, Promise]] = []
+    for name, (kind, label) in _CASE_DATES.items():
+        field = Case._meta.get_field(name)
+        if name in facts and isinstance(field, models.Field):  # a form's text too, read as the model reads it
+            checked.append((field.to_python(facts[name]), kind, label))
+    if identity is not None:
+        checked.append((identity.birth_date, dates.BIRTH, _lazy("birth date")))
+    dates.refuse_implausible_dates(checked, at=at)
 
 
 def _require_case_role(actor: User, agency: Agency) -> None:
@@ -198,6 +230,7 @@ def case_register(
     _unknown(case_facts, CASE_FACTS | CASE_SEALED, "case")
     _require_a_name(identity)
     moment = at or timezone.now()
+    _refuse_implausible_dates(identity=identity, facts=case_facts, at=moment)
 
     child = Child(**child_facts)
     child.full_clean()
@@ -228,7 +261,7 @@ def case_register(
         to_state=case.state,
         actor=actor,
         at=moment,
-        reason=_("Registered"),
+        reason=vault.seal(child, key, CaseTransition, "reason", _("Registered")),
     )
     likely = search.likely_duplicates(names=identity.all_names, birth_year=birth_year)
     likely.pop(child.pk, None)
@@ -310,10 +343,22 @@ def case_transition(
         to_state=moved.state,
         actor=actor,
         at=moment,
-        reason=reason,
-        waiver_reason=waiver_reason.strip() if move.waived_by_supervisor else "",
+        reason=_seal_about(moved.child, CaseTransition, "reason", reason),
+        waiver_reason=_seal_about(
+            moved.child, CaseTransition, "waiver_reason", waiver_reason if move.waived_by_supervisor else ""
+        ),
     )
     return moved
+
+
+def _seal_about(child: Child, model: type[models.Model], column: str, text: str) -> bytes | None:
+    """What a person typed about the child, sealed with their key (None when empty). A child
+    anonymised already has no key: what is typed about them is not kept, like all else of theirs."""
+    try:
+        key = vault.data_key(child)
+    except crypto.KeyUnavailable:
+        return None
+    return vault.seal(child, key, model, column, text.strip() or None)
 
 
 @transaction.atomic
@@ -333,6 +378,7 @@ def case_details_update(
     current = _fresh_for_change(actor=actor, case=case, expected_version=expected_version)
     if not facts and not sealed:
         return current  # nothing to change: not a conflict
+    _refuse_implausible_dates(identity=None, facts=facts, at=timezone.now())
     for name, value in facts.items():
         setattr(current, name, value)
     current.full_clean(exclude=["reference", "child", "registered_by", "owning_agency", "state"])
@@ -389,14 +435,18 @@ def _gating_fact_write(
     *, actor: User, case: Case, fact: str, before: Any, after: Any, reason: str, lifts: bool, subject: str,
     at: datetime,
 ) -> GatingFactChange:  # fmt: skip
+    child = case.child
+    try:
+        key = vault.data_key(child)
+    except crypto.KeyUnavailable:
+        raise ValidationError(_("This child was anonymised; the facts about them can no longer change.")) from None
     record = GatingFactChange(
         child_id=case.child_id, case=case, fact=fact, subject=subject[:100], rule=fact_rule(fact),
-        lifts_protection=lifts, approved_by=actor if lifts else None, reason=reason.strip(), actor=actor, at=at,
+        lifts_protection=lifts, approved_by=actor if lifts else None, actor=actor, at=at,
+        reason=vault.seal(child, key, GatingFactChange, "reason", reason.strip()),
     )  # fmt: skip
     if fact == GatingFact.BIRTH_DATE:
         # A birth date identifies: kept sealed with the child's key, like the child's own.
-        child = case.child
-        key = vault.data_key(child)
         record.before_sealed = vault.seal(child, key, GatingFactChange, "before_sealed", _iso_or_none(before))
         record.after_sealed = vault.seal(child, key, GatingFactChange, "after_sealed", _iso_or_none(after))
     else:
@@ -554,6 +604,7 @@ def child_identity_update(
     if not case_may_act(actor=actor, case=case):
         raise Http404
     _require_a_name(identity)
+    _refuse_implausible_dates(identity=identity, facts={}, at=at or timezone.now())
     child = Child.objects.select_for_update().get(pk=case.child_id)
     if child.anonymised_at is not None:
         raise ValidationError(_("This child was anonymised; their identity can no longer be recorded."))
@@ -629,28 +680,34 @@ def master_keys_rotate(*, batch_size: int = 500) -> int:
 
 @transaction.atomic
 def document_attach(
-    *, actor: User, case: Case, kind: str, filename: str, content: bytes, content_type: str, no_abuse_images: bool
+    *, actor: User, case: Case, kind: str, filename: str, content: bytes, content_type: str = "", no_abuse_images: bool
 ) -> Document:
-    """Attach a file, sealed with the child's key; the uploader declares it holds no image of abuse."""
+    """Attach a file, sealed with the child's key; the uploader declares it holds no image of abuse.
+
+    Only an allowed type by its content, within the size limit, under a cleaned name
+    (DOCUMENT_NOT_ACCEPTED otherwise; see apps/cases/uploads.py). `content_type`, the client's
+    word, is ignored: the type read from the content is kept.
+    """
     if not case_may_act(actor=actor, case=case):
         raise Http404
     if not no_abuse_images:
         raise ValidationError(
             {"no_abuse_images": _("Images of abuse are never uploaded: record the police evidence reference instead.")}
         )
+    accepted = uploads.accept(filename=filename, content=content)
     child = case.child
     key = vault.data_key(child)
     storage_name = secrets.token_hex(16)
     document = Document(
         case=case,
         kind=kind,
-        content_type=content_type[:100],
+        content_type=accepted.file_type.content_type,
         size=len(content),
         storage_name=storage_name,
         no_abuse_images=True,
         uploaded_by=actor,
     )
-    document.filename = vault.seal(child, key, Document, "filename", filename)
+    document.filename = vault.seal(child, key, Document, "filename", accepted.filename)
     document.full_clean(exclude=["case", "uploaded_by"])
     document.save()
     sealed = vault.seal_bytes(child, key, f"document:{storage_name}", content)
@@ -679,7 +736,8 @@ def document_open(*, actor: User, document_id: int, channel: str) -> OpenedDocum
     with default_storage.open(f"documents/{document.storage_name}", "rb") as handle:
         content = vault.open_bytes(child, key, f"document:{document.storage_name}", handle.read())
     filename = vault.open_sealed(child, key, Document, "filename", document.filename)
-    return OpenedDocument(filename=filename, content_type=document.content_type, content=content)
+    # Sent as what the content is (an upload kept before types were checked included).
+    return OpenedDocument(filename=filename, content_type=uploads.served_type(content), content=content)
 
 
 def identity_as_dict(identity: ChildIdentity) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from apps.cases.services import document_open
 @require_GET
 def document_download(request: HttpRequest, document_id: int) -> HttpResponse:
     opened = document_open(actor=request.user, document_id=document_id, channel=Channel.WEB)  # type: ignore[arg-type]
-    response = HttpResponse(opened.content, content_type="application/octet-stream")
-    # Always a download, never rendered inline: a file cannot run script in Haven's origin.
+    # The type read from the content (never the uploader's word), always a download, never
+    # sniffed by the browser into something else: a file cannot run script in Haven's origin.
+    response = HttpResponse(opened.content, content_type=opened.content_type)
     response["Content-Disposition"] = "attachment; filename*=UTF-8''" + _quoted(opened.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -26,10 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Agency, Membership, Role, User
-from apps.accounts.selectors import membership_list_for_user
 from apps.audit.models import Channel
 from apps.cases.models import Case
-from apps.cases.reading import ReadLoggedAdmin, current_reader
+from apps.cases.reading import Denial, ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_visibility
 from apps.casework import selectors, services
 from apps.casework.models import (
@@ -46,7 +45,7 @@ from apps.casework.models import (
     NoteAccess,
     Responsible,
 )
-from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
+from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, staff_roles
 from apps.guardianship.selectors import active_appointments
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
@@ -64,14 +63,7 @@ def actor_of(request: HttpRequest) -> User:
 
 def roles_of(request: HttpRequest) -> set[str]:
     """The roles the staff user holds in any agency now; read once per request."""
-    cached: set[str] | None = getattr(request, "_haven_casework_roles", None)
-    if cached is None:
-        user = request.user
-        cached = set()
-        if isinstance(user, User) and user.is_active and user.is_staff:
-            cached = set(membership_list_for_user(user=user).values_list("role", flat=True))
-        setattr(request, "_haven_casework_roles", cached)  # noqa: B010 - HttpRequest declares no such attribute
-    return cached
+    return set(staff_roles(request))
 
 
 def staff_cases(actor: User) -> QuerySet[Case]:
@@ -479,11 +471,11 @@ class CaseNoteAdmin(ScopedAdmin):
         return [timeline, *super().get_urls()]
 
     def timeline_view(self, request: HttpRequest, case_id: int) -> HttpResponse:
-        if not roles_of(request) & TIMELINE_ROLES:
-            raise Http404
         actor = actor_of(request)
         case = Case.objects.select_related("child", "owning_agency").filter(pk=case_id).first()
-        if case is None:
+        if case is None or not roles_of(request) & TIMELINE_ROLES:
+            # Refused like any other read of a child's record: logged, with the case when there is one.
+            Denial(actor=actor, case_ids=(case.pk if case else None,), action="timeline", channel=Channel.ADMIN).log()
             raise Http404
         entries = selectors.case_timeline(actor=actor, case=case, channel=Channel.ADMIN)
         case_url = reverse("admin:cases_case_change", args=[case.pk]) if roles_of(request) & CASE_ROLES else ""

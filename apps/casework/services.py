@@ -17,10 +17,11 @@ from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.models import Agency, Role, User
 from apps.alerts.models import Alert, AlertKind
-from apps.alerts.services import alert_raise
+from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import vault
 from apps.cases.models import Case
 from apps.cases.selectors import agency_roles, case_may_act
@@ -40,6 +41,7 @@ from apps.casework.models import (
     Responsible,
 )
 from apps.casework.selectors import may_read_level, note_list
+from apps.core import dates as core_dates
 from apps.guardianship.selectors import active_appointment
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
@@ -185,6 +187,7 @@ def care_plan_action_add(
     who = who.checked()
     if goal is not None and goal.case_id != case.pk:
         raise ValidationError({"goal": _("The goal belongs to another case.")})
+    core_dates.refuse_implausible(due_on, core_dates.PLANNED, field=_lazy("date the action is due"), at=at)
     action = CarePlanAction(
         case=case, goal=goal, responsible=who.responsible, responsible_person=who.person,
         responsible_agency=who.agency, due_on=due_on, recorded_by=actor, recorded_at=at or timezone.now(),
@@ -210,6 +213,7 @@ def care_plan_review_schedule(*, actor: User, case: Case, due_on: date, at: date
     """Set a date by which the care plan is reviewed; CARE_PLAN_REVIEW_DUE once it passes unheld."""
     case = _load(case)
     _require_case_staff(actor, case)
+    core_dates.refuse_implausible(due_on, core_dates.PLANNED, field=_lazy("date the review is due"), at=at)
     return CarePlanReview.objects.create(
         case=case, due_on=due_on, scheduled_by=actor, scheduled_at=at or timezone.now()
     )
@@ -227,12 +231,14 @@ def care_plan_review_record(
     if locked.held_at is not None:
         raise ValidationError(_("This review is already recorded."))
     outcome = _required(outcome, "outcome", _("Say what the review found."))
+    core_dates.refuse_implausible(held_at, core_dates.CASE_EVENT, field=_lazy("date the review was held"), at=moment)
     CarePlanReview.objects.filter(pk=locked.pk).update(
         held_at=held_at or moment, held_by=actor, outcome=_seal(case, CarePlanReview, "outcome", outcome)
     )
-    Alert.objects.filter(
-        kind=AlertKind.CARE_PLAN_REVIEW_DUE, key=f"care-plan-review:{locked.pk}", done_at__isnull=True
-    ).update(done_at=moment, done_by=actor, outcome=_("Review held."))
+    alerts_done(
+        Alert.objects.filter(kind=AlertKind.CARE_PLAN_REVIEW_DUE, key=f"care-plan-review:{locked.pk}"),
+        actor=actor, outcome=_("Review held."), at=moment,
+    )  # fmt: skip
     locked.refresh_from_db()
     return locked
 
@@ -330,6 +336,11 @@ def conference_record(
     case = _load(case)
     _require_case_staff(actor, case)
     moment = at or timezone.now()
+    core_dates.refuse_implausible_dates(
+        [(held_at, core_dates.CASE_EVENT, _lazy("date the conference was held"))]
+        + [(d.due_on, core_dates.PLANNED, _lazy("date a decision is due")) for d in decisions],
+        at=moment,
+    )
     people, outside = list(participants), [(n.strip(), a.strip()) for n, a in outside_participants]
     if not people and not outside:
         raise ValidationError({"participants": _("Name who took part.")})
@@ -351,9 +362,10 @@ def conference_record(
     for decision in decisions:
         _decision_add(conference, case, decision)
     if request is not None:
-        Alert.objects.filter(
-            kind=AlertKind.CASE_CONFERENCE_REQUESTED, key=f"conference-request:{request.pk}", done_at__isnull=True
-        ).update(done_at=moment, done_by=actor, outcome=_("Conference held."))
+        alerts_done(
+            Alert.objects.filter(kind=AlertKind.CASE_CONFERENCE_REQUESTED, key=f"conference-request:{request.pk}"),
+            actor=actor, outcome=_("Conference held."), at=moment,
+        )  # fmt: skip
     return conference
 
 

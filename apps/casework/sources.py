@@ -28,7 +28,9 @@ def workflow_moves(context: TimelineContext) -> Iterator[TimelineEntry]:
             else _("Moved from %(from)s to %(to)s")
             % {"from": CaseState(move.from_state).label, "to": CaseState(move.to_state).label}
         )
-        detail = move.reason + (f" — {_('waived')}: {move.waiver_reason}" if move.waiver_reason else "")
+        detail = context.opened(CaseTransition, "reason", move.reason)
+        if move.waiver_reason is not None:
+            detail += f" — {_('waived')}: {context.opened(CaseTransition, 'waiver_reason', move.waiver_reason)}"
         yield TimelineEntry(at=move.at, kind="transition", title=title, detail=detail, by=person(move.actor))
 
 

@@ -25,10 +25,11 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.models import Membership, Role, User
 from apps.alerts.models import Alert, AlertKind
-from apps.alerts.services import alert_raise
+from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import vault
 from apps.cases.models import Case
 from apps.cases.reading import sealed_text_for
@@ -43,6 +44,7 @@ from apps.complaints.models import (
     ReviewerBasis,
 )
 from apps.complaints.selectors import complaint_list
+from apps.core import dates as core_dates
 from apps.guardianship.selectors import active_appointment
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
@@ -186,6 +188,10 @@ def complaint_lodge(
     if about == ComplaintAbout.STAFF and not people:
         raise ValidationError({"named": _("Name the staff members the complaint is about.")})
     lodged = lodged_at or moment
+    # The answer falls due from it: a mistyped year would hide an unanswered complaint.
+    core_dates.refuse_implausible(
+        lodged, core_dates.CASE_EVENT, field=_lazy("date the complaint was lodged"), at=moment
+    )
     complaint = Complaint(
         case=case, lodged_by=lodged_by, recorded_by=actor, lodged_at=lodged, about=about,
         answer_due_at=lodged + timedelta(days=settings.HAVEN_COMPLAINT_ANSWER_DAYS), recorded_at=moment,
@@ -248,6 +254,7 @@ def complaint_answer(
     if channel not in AnswerChannel.values:
         raise ValidationError({"channel": _("Say how the answer was given to the child.")})
     given = given_at or moment
+    core_dates.refuse_implausible(given, core_dates.CASE_EVENT, field=_lazy("date the answer was given"), at=moment)
     if given < locked.lodged_at:
         raise ValidationError({"given_at": _("An answer cannot come before the complaint.")})
     Complaint.objects.filter(pk=locked.pk).update(
@@ -255,12 +262,11 @@ def complaint_answer(
         answer_channel=channel, answered_by=actor, review_started_at=locked.review_started_at or given,
     )  # fmt: skip
     # Its alerts are moot now; the answer is their outcome.
-    Alert.objects.filter(
-        kind=AlertKind.COMPLAINT, key__startswith=f"complaint:{locked.pk}:", done_at__isnull=True
-    ).update(done_at=moment, done_by=actor, outcome=_("Answered."))
-    Alert.objects.filter(
-        kind=AlertKind.COMPLAINT_ANSWER_OVERDUE, key__startswith=f"complaint-overdue:{locked.pk}:", done_at__isnull=True
-    ).update(done_at=moment, done_by=actor, outcome=_("Answered."))
+    answered = Alert.objects.filter(
+        Q(kind=AlertKind.COMPLAINT, key__startswith=f"complaint:{locked.pk}:")
+        | Q(kind=AlertKind.COMPLAINT_ANSWER_OVERDUE, key__startswith=f"complaint-overdue:{locked.pk}:")
+    )
+    alerts_done(answered, actor=actor, outcome=_("Answered."), at=moment)
     locked.refresh_from_db()
     return locked
 

@@ -10,7 +10,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from apps.accounts.selectors import user_is_operator
+from apps.accounts.models import User
+from apps.accounts.selectors import membership_list_for_user, user_is_operator
 from apps.core.errors import StaleRecord, TransitionNotAllowed
 from apps.core.rules import RuleViolation
 
@@ -18,6 +19,19 @@ from apps.core.rules import RuleViolation
 admin.site.disable_action("delete_selected")
 admin.site.site_header = "Haven"
 admin.site.site_title = "Haven"
+
+
+def staff_roles(request: HttpRequest) -> frozenset[str]:
+    """Every role the signed-in staff user holds in any agency now; read once per request,
+    whichever admin asks (the sidebar asks each of them)."""
+    cached: frozenset[str] | None = getattr(request, "_haven_staff_roles", None)
+    if cached is None:
+        user = request.user
+        cached = frozenset()
+        if isinstance(user, User) and user.is_active and user.is_staff:
+            cached = frozenset(membership_list_for_user(user=user).values_list("role", flat=True))
+        setattr(request, "_haven_staff_roles", cached)  # noqa: B010 - HttpRequest declares no such attribute
+    return cached
 
 
 class OperatorAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

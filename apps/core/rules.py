@@ -212,10 +212,28 @@ CATALOGUE: dict[str, Rule] = _rules(
     ("ROLE_APPROVAL_REQUIRED.OPERATOR",
      _("An operator creates agencies and their first administrator only; the role of %(role)s is granted by the "
        "agency itself.")),
+    # Every rule reads its dates as given: a year mistyped (2999, 1850) would move the presumption
+    # of minority, a deadline or which placement is current. Each kind's bounds: apps/core/dates.py.
+    ("DATE_NOT_PLAUSIBLE", _("The %(field)s (%(value)s) is not a plausible date.")),
+    ("DATE_NOT_PLAUSIBLE.IN_THE_FUTURE",
+     _("The %(field)s (%(value)s) is in the future: record only what has already happened.")),
+    ("DATE_NOT_PLAUSIBLE.TOO_EARLY", _("The %(field)s (%(value)s) is before %(earliest)s: check the year.")),
+    ("DATE_NOT_PLAUSIBLE.TOO_FAR_AHEAD",
+     _("The %(field)s (%(value)s) is more than %(years)s years ahead (after %(latest)s): check the year.")),
+    # A case's documents: only files a caseworker needs and Haven can hand back safely
+    # (apps/cases/uploads.py: the types, by content; the size limit, HAVEN_UPLOAD_MAX_BYTES).
+    ("DOCUMENT_NOT_ACCEPTED", _("This file is not accepted.")),
+    ("DOCUMENT_NOT_ACCEPTED.EMPTY", _("The file is empty.")),
+    ("DOCUMENT_NOT_ACCEPTED.TOO_LARGE",
+     _("The file is %(size)s; files of at most %(limit)s are accepted: scan at a lower resolution or split it.")),
+    ("DOCUMENT_NOT_ACCEPTED.TYPE_NOT_ALLOWED",
+     _("Only %(allowed)s files are accepted; by its content this file is none of them.")),
 )  # fmt: skip
 
 # Codes of Haven's own for rules the guide states without a code.
-HAVEN_CODES = frozenset({"CLOSURE_CRITERIA_UNMET", "ROLE_APPROVAL_REQUIRED"})
+HAVEN_CODES = frozenset(
+    {"CLOSURE_CRITERIA_UNMET", "ROLE_APPROVAL_REQUIRED", "DATE_NOT_PLAUSIBLE", "DOCUMENT_NOT_ACCEPTED"}
+)
 
 
 class _Facts(dict[str, Any]):

@@ -470,7 +470,7 @@ class RiskSecurityAssessmentAdmin(CareAdmin):
 class TracingRequestAdmin(CareAdmin):
     add_form = TracingRequestAddForm
     record = services.tracing_request_open
-    sealed = ("sought", "results")
+    sealed = ("sought", "child_views", "results", "close_reason")
     list_display = ("case", "via", "counterpart", "country", "status", "sent_at", "result_at")
     list_filter = ("status", "via")
     list_select_related = ("case", "counterpart")
@@ -493,7 +493,7 @@ class TracingRequestAdmin(CareAdmin):
     fields = (
         "case", "via", "counterpart", "country", "relative", "opened_sought", "opened_child_views",
         "guardian_consent", "guardian_consent_by", "status", "sent_at", "sent_by", "opened_results", "result_at", "result_recorded_by",
-        "closed_at", "close_reason", "closed_by",
+        "closed_at", "opened_close_reason", "closed_by",
     )  # fmt: skip
     readonly_fields = fields
 
@@ -511,6 +511,10 @@ class TracingRequestAdmin(CareAdmin):
     @admin.display(description=gettext_lazy("results"))
     def opened_results(self, obj: TracingRequest) -> str:
         return self.opened(obj, "results")
+
+    @admin.display(description=gettext_lazy("why it was closed"))
+    def opened_close_reason(self, obj: TracingRequest) -> str:
+        return self.opened(obj, "close_reason")
 
     def _results(self, request: HttpRequest, queryset: QuerySet[TracingRequest], *, found: bool) -> HttpResponse | None:
         actor = _actor(request)
@@ -579,7 +583,7 @@ class TracingConsentAdmin(CareAdmin):
 class TracingNotDoneAdmin(CareAdmin):
     add_form = TracingNotDoneAddForm
     record = services.tracing_not_done_record
-    sealed = ("explanation",)
+    sealed = ("explanation", "withdraw_reason")
     list_display = ("case", "reason", "decided_at", "decided_by", "withdrawn_at")
     list_filter = ("reason", ("withdrawn_at", admin.EmptyFieldListFilter))
     list_select_related = ("case", "decided_by")
@@ -587,7 +591,7 @@ class TracingNotDoneAdmin(CareAdmin):
     actions = ("withdraw",)
     add_fieldsets = ((None, {"fields": ("case", "reason", "explanation_text", "decided_at")}),)
     fields = ("case", "reason", "opened_explanation", "decided_at", "decided_by", "withdrawn_at", "withdrawn_by",
-              "withdraw_reason")  # fmt: skip
+              "opened_withdraw_reason")  # fmt: skip
     readonly_fields = fields
 
     def scope(self, actor: User) -> QuerySet[TracingNotDone]:
@@ -596,6 +600,10 @@ class TracingNotDoneAdmin(CareAdmin):
     @admin.display(description=gettext_lazy("explanation"))
     def opened_explanation(self, obj: TracingNotDone) -> str:
         return self.opened(obj, "explanation")
+
+    @admin.display(description=gettext_lazy("why it was withdrawn"))
+    def opened_withdraw_reason(self, obj: TracingNotDone) -> str:
+        return self.opened(obj, "withdraw_reason")
 
     @admin.action(description=gettext_lazy("Withdraw the reason"))
     def withdraw(self, request: HttpRequest, queryset: QuerySet[TracingNotDone]) -> HttpResponse | None:

@@ -368,7 +368,7 @@ class TracingRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    close_reason = models.TextField(_("why it was closed"), blank=True)
+    close_reason = Sealed(_("why it was closed"))
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -400,7 +400,7 @@ class TracingRequest(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(status=TracingStatus.CLOSED)
-                | (models.Q(closed_at__isnull=False, closed_by__isnull=False) & ~models.Q(close_reason="")),
+                | models.Q(closed_at__isnull=False, closed_by__isnull=False, close_reason__isnull=False),
                 name="family_tracing_closed_with_reason",
             ),
         ]
@@ -438,7 +438,7 @@ class TracingNotDone(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    withdraw_reason = models.TextField(_("why it was withdrawn"), blank=True)
+    withdraw_reason = Sealed(_("why it was withdrawn"))
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -452,9 +452,8 @@ class TracingNotDone(models.Model):
             models.CheckConstraint(condition=models.Q(explanation__isnull=False), name="family_notdone_explained"),
             models.CheckConstraint(
                 condition=models.Q(withdrawn_at__isnull=True)
-                | (
-                    models.Q(withdrawn_at__gte=models.F("decided_at"), withdrawn_by__isnull=False)
-                    & ~models.Q(withdraw_reason="")
+                | models.Q(
+                    withdrawn_at__gte=models.F("decided_at"), withdrawn_by__isnull=False, withdraw_reason__isnull=False
                 ),
                 name="family_notdone_withdrawn_whole",
             ),

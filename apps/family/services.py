@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.models import Agency, AgencyKind, Role, User
 from apps.alerts.models import Alert, AlertKind
@@ -25,6 +26,7 @@ from apps.alerts.services import alert_raise
 from apps.cases import vault
 from apps.cases.models import Case, CaseState
 from apps.cases.selectors import agency_roles, case_may_act
+from apps.core import dates as core_dates
 from apps.core.rules import Violations
 from apps.family import rules
 from apps.family.models import (
@@ -87,9 +89,18 @@ def _choice(value: str, choices: type[models.TextChoices], field: str) -> str:
     return value
 
 
+# What each moment records (apps/core/dates.py: it has happened, and not before a case's history).
+_MOMENTS = {
+    "verified_at": _lazy("verification date"),
+    "completed_at": _lazy("completion date"),
+    "sent_at": _lazy("date the request was sent"),
+    "result_at": _lazy("date the results came"),
+    "decided_at": _lazy("date of the decision"),
+}
+
+
 def _not_after(when: datetime, moment: datetime, field: str) -> datetime:
-    if when > moment:
-        raise ValidationError({field: _("This cannot be in the future.")})
+    core_dates.refuse_implausible(when, core_dates.CASE_EVENT, field=_MOMENTS[field], at=moment)
     return when
 
 
@@ -387,6 +398,9 @@ def tracing_consent_record(
         appointment = own
     else:
         _require_case_staff(actor, case)
+        core_dates.refuse_implausible(
+            document_date, core_dates.CASE_EVENT, field=_lazy("date the consent was signed"), at=moment
+        )
         errors: dict[str, str] = {}
         named = acting.filter(guardian=guardian).first() if guardian is not None else None
         if named is None:
@@ -519,17 +533,18 @@ def tracing_request_result(
 def tracing_request_close(
     *, actor: User, request: TracingRequest, reason: str, at: datetime | None = None
 ) -> TracingRequest:
-    """Close a request, with the reason (withdrawn, no longer needed, results acted on).
+    """Close a request, with the reason (sealed: withdrawn, no longer needed, results acted on).
     Results already recorded stay, and still count as tracing done."""
     locked = TracingRequest.objects.select_for_update().get(pk=request.pk)
-    _require_case_staff(actor, _load(locked.case))
+    case = _load(locked.case)
+    _require_case_staff(actor, case)
     reason = _required(reason, "reason", _("Say why the request is closed."))
     if locked.status == TracingStatus.CLOSED:
         raise ValidationError(_("This request is already closed."))
     locked.status = TracingStatus.CLOSED
     locked.closed_at = at or timezone.now()
     locked.closed_by = actor
-    locked.close_reason = reason
+    locked.close_reason = _seal(case, TracingRequest, "close_reason", reason)
     locked.save(update_fields=["status", "closed_at", "closed_by", "close_reason"])
     return locked
 
@@ -569,9 +584,11 @@ def tracing_not_done_record(
 def tracing_not_done_withdraw(
     *, actor: User, record: TracingNotDone, reason: str, at: datetime | None = None
 ) -> TracingNotDone:
-    """Withdraw a reason why tracing is not done (the child now agrees, the danger has passed)."""
+    """Withdraw a reason why tracing is not done (the child now agrees, the danger has passed),
+    saying why (sealed)."""
     locked = TracingNotDone.objects.select_for_update().get(pk=record.pk)
-    _require_case_staff(actor, _load(locked.case))
+    case = _load(locked.case)
+    _require_case_staff(actor, case)
     reason = _required(reason, "reason", _("Say why it is withdrawn."))
     moment = at or timezone.now()
     if locked.withdrawn_at is not None:
@@ -580,6 +597,6 @@ def tracing_not_done_withdraw(
         raise ValidationError(_("It cannot be withdrawn before it was decided."))
     locked.withdrawn_at = moment
     locked.withdrawn_by = actor
-    locked.withdraw_reason = reason
+    locked.withdraw_reason = _seal(case, TracingNotDone, "withdraw_reason", reason)
     locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
     return locked

@@ -21,7 +21,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers, widgets
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -29,13 +29,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import AgencyKind, Membership, Role, User
-from apps.accounts.selectors import membership_list_for_user
-from apps.audit.models import Channel
-from apps.audit.services import record_access_log
 from apps.cases.models import Case, CaseState
 from apps.cases.reading import ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_list, case_visibility
-from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, refusal_messages
+from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, refusal_messages, staff_roles
 from apps.guardianship import services
 from apps.guardianship.models import AppointmentKind, GuardianAppointment, GuardianOpinion, GuardianProfile
 from apps.guardianship.selectors import active_appointment, active_appointments, suspended_appointments
@@ -53,14 +50,7 @@ def _actor(request: HttpRequest) -> User:
 
 def _roles(request: HttpRequest) -> set[str]:
     """The roles the staff user holds in any agency now; read once per request."""
-    cached: set[str] | None = getattr(request, "_haven_guardianship_roles", None)
-    if cached is None:
-        user = request.user
-        cached = set()
-        if isinstance(user, User) and user.is_active and user.is_staff:
-            cached = set(membership_list_for_user(user=user).values_list("role", flat=True))
-        setattr(request, "_haven_guardianship_roles", cached)  # noqa: B010 - HttpRequest declares no such attribute
-    return cached
+    return set(staff_roles(request))
 
 
 def _supervised_authorities(actor: User) -> QuerySet[Membership, Any]:
@@ -85,14 +75,6 @@ class GuardianChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 def _visible_cases(actor: User) -> QuerySet[Case]:
     return Case.objects.filter(case_visibility(actor=actor))
-
-
-class _OutOfScope(Http404):
-    """An id outside the user's scope: answered as a 404, like an id that does not exist."""
-
-    def __init__(self, object_id: str) -> None:
-        super().__init__()
-        self.object_id = str(object_id)
 
 
 # --- Guardian profiles --------------------------------------------------------------------
@@ -267,6 +249,30 @@ class EndAppointmentForm(forms.Form):
     )
 
 
+class AppointmentAddForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The appointment's reasons are typed here and sealed by `guardian_appoint`."""
+
+    over_cap_reason = forms.CharField(
+        label=gettext_lazy("Why the caseload cap is exceeded"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Only to exceed the guardian's caseload cap: say why this guardian all the same."),
+    )
+    alongside_reason = forms.CharField(
+        label=gettext_lazy("Why two act at once"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Only when the child already has one of this kind and both are to act at once: say why. "
+            "To replace one, hand it over instead."
+        ),
+    )
+
+    class Meta:
+        model = GuardianAppointment
+        fields = ("case", "guardian", "kind")
+
+
 class _AppointmentStatusFilter(admin.SimpleListFilter):
     title = gettext_lazy("status")
     parameter_name = "status"
@@ -289,7 +295,7 @@ class _AppointmentStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(GuardianAppointment)
-class GuardianAppointmentAdmin(ServiceRefusalsMixin):
+class GuardianAppointmentAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     """Representatives and guardians appointed to a child's case; never edited, never deleted."""
 
     list_display = ("case", "guardian", "kind", "starts_at", "ends_at", "is_active_now", "appointed_by")
@@ -307,15 +313,17 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin):
         "guardian",
         "kind",
         ("starts_at", "ends_at"),
-        "end_reason",
-        "over_cap_reason",
-        "alongside_reason",
+        "opened_end_reason",
+        "opened_over_cap_reason",
+        "opened_alongside_reason",
         "appointed_by",
         "hands_over_from",
         "handed_over_to",
         "created_at",
     )
-    readonly_fields = ("hands_over_from", "handed_over_to")
+    readonly_fields = (
+        "opened_end_reason", "opened_over_cap_reason", "opened_alongside_reason", "hands_over_from", "handed_over_to",
+    )  # fmt: skip
 
     # Access: roles, never superuser status or model permissions.
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -342,7 +350,8 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin):
         queryset: QuerySet[GuardianAppointment] = (
             super()
             .get_queryset(request)
-            .filter(Q(case__in=_visible_cases(actor)) | Q(guardian=actor))
+            # Through the case's visibility only: a former guardian no longer sees her ended appointment.
+            .filter(case__in=_visible_cases(actor))
             .select_related("case", "guardian", "appointed_by")
         )
         # The "active" column reads the one definition of an active appointment.
@@ -371,18 +380,26 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "over_cap_reason" and field is not None:
-            field.help_text = _("Only to exceed the guardian's caseload cap: say why this guardian all the same.")
-            field.widget.attrs["rows"] = 3
-        if db_field.name == "alongside_reason" and field is not None:
-            field.help_text = _(
-                "Only when the child already has one of this kind and both are to act at once: say why. "
-                "To replace one, hand it over instead."
-            )
-            field.widget.attrs["rows"] = 3
-        return field
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = AppointmentAddForm
+            # The form declares the reasons, named like the sealed columns they fill: a model
+            # form may not list those (non-editable), so only its own Meta fields are listed.
+            kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def render_change_form(  # noqa: PLR0917 - Django's signature
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: GuardianAppointment | None = None,
+    ) -> HttpResponse:
+        if obj is not None and obj.pk is not None:
+            current_reader().note(obj.case)  # the page is a read of the case, a reason opened or not
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def save_model(self, request: HttpRequest, obj: GuardianAppointment, form: Any, change: bool) -> None:
         if change:
@@ -406,6 +423,23 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin):
     def is_active_now(self, obj: GuardianAppointment) -> bool:
         # Annotated in get_queryset from the one definition of an active appointment.
         return bool(getattr(obj, "active_now", False))
+
+    def _opened(self, obj: GuardianAppointment, column: str) -> str:
+        # Only reached for an appointment on a case the user may see (get_queryset); a logged read.
+        text = current_reader().text(obj, column, case=obj.case)
+        return _("Anonymised") if text is None else (text or "—")
+
+    @admin.display(description=gettext_lazy("why it ended"))
+    def opened_end_reason(self, obj: GuardianAppointment) -> str:
+        return self._opened(obj, "end_reason")
+
+    @admin.display(description=gettext_lazy("why the caseload cap was exceeded"))
+    def opened_over_cap_reason(self, obj: GuardianAppointment) -> str:
+        return self._opened(obj, "over_cap_reason")
+
+    @admin.display(description=gettext_lazy("why two act at once"))
+    def opened_alongside_reason(self, obj: GuardianAppointment) -> str:
+        return self._opened(obj, "alongside_reason")
 
     @staticmethod
     def _describe(appointment: GuardianAppointment) -> str:
@@ -614,34 +648,6 @@ class GuardianOpinionAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GuardianOpinion]:
         return super().get_queryset(request).filter(case__in=_visible_cases(_actor(request)))
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        opinion = super().get_object(request, object_id, from_field)
-        if opinion is None:
-            raise _OutOfScope(object_id)
-        return opinion
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except _OutOfScope as denied:
-            # Logged once the view's transaction has rolled back, so the record of the attempt stays.
-            existing = (
-                GuardianOpinion.objects.filter(pk=denied.object_id).select_related("case").first()
-                if denied.object_id.isdigit()
-                else None
-            )
-            record_access_log(
-                actor=request.user, case=existing.case if existing else None, action="view",
-                channel=Channel.ADMIN, allowed=False,
-            )  # fmt: skip
-            raise Http404 from None
 
     def render_change_form(  # noqa: PLR0917 - Django's signature
         self,

@@ -38,11 +38,11 @@ class GuardianAppointment(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=AppointmentKind.choices)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
-    end_reason = models.TextField(_("why it ended"), blank=True)
-    over_cap_reason = models.TextField(_("why the caseload cap was exceeded"), blank=True)
-    alongside_reason = models.TextField(
+    # Why it ended and why it was made despite a rule: sealed with the child's key.
+    end_reason = Sealed(_("why it ended"))
+    over_cap_reason = Sealed(_("why the caseload cap was exceeded"))
+    alongside_reason = Sealed(
         _("why two act at once"),
-        blank=True,
         help_text=_("Only when this child already has one of this kind and no handover is meant."),
     )
     appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -66,7 +66,7 @@ class GuardianAppointment(models.Model):
                 name="guardianship_appointment_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=models.Q(ends_at__isnull=True) | ~models.Q(end_reason=""),
+                condition=models.Q(ends_at__isnull=True) | models.Q(end_reason__isnull=False),
                 name="guardianship_appointment_end_has_reason",
             ),
         ]

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.models import Agency, AgencyKind, Membership, Role, User
 from apps.alerts.models import AlertKind
@@ -16,6 +17,7 @@ from apps.alerts.services import alert_raise
 from apps.cases import vault
 from apps.cases.models import Case, CaseState
 from apps.cases.selectors import agency_roles
+from apps.core import dates as core_dates
 from apps.core.rules import Violations
 from apps.core.timecalc import add_working_days
 from apps.guardianship import rules
@@ -40,6 +42,11 @@ def _may_appoint(actor: User, case: Case) -> bool:
     )
 
 
+def _seal(case: Case, column: str, value: str) -> bytes | None:
+    """An appointment's column, sealed with the child's key (None when blank)."""
+    return vault.seal(case.child, vault.data_key(case.child), GuardianAppointment, column, value.strip() or None)
+
+
 def _care_provider_ids(case: Case, at: datetime) -> set[int]:
     from apps.care.selectors import care_provider_agency_ids
 
@@ -60,6 +67,12 @@ def guardian_profile_record(
     shared = Membership.objects.active().filter(user=guardian, role=Role.GUARDIAN).values("agency")
     if not Membership.objects.active().filter(user=actor, role=Role.SUPERVISOR, agency__in=shared).exists():
         raise PermissionDenied(_("Only a supervisor of the guardian's own authority records this."))
+    # They decide eligibility (GUARDIAN_NOT_ELIGIBLE): a mistyped year would make a guardian eligible for decades.
+    core_dates.refuse_implausible_dates([
+        (trained_on, core_dates.PAST, _lazy("date the training was completed")),
+        (record_checked_on, core_dates.PAST, _lazy("date of the criminal-record check")),
+        (record_check_valid_until, core_dates.VALID_UNTIL, _lazy("end of the record check's validity")),
+    ])  # fmt: skip
     profile, _created = GuardianProfile.objects.update_or_create(
         user=guardian,
         defaults={
@@ -124,9 +137,12 @@ def guardian_appoint(
     found.raise_if_any()
     appointment = GuardianAppointment(
         case=case, guardian=guardian, kind=kind, starts_at=moment, appointed_by=actor,
-        over_cap_reason=over_cap_reason.strip(), alongside_reason=alongside_reason.strip(), succeeds=succeeds,
+        over_cap_reason=_seal(case, "over_cap_reason", over_cap_reason),
+        alongside_reason=_seal(case, "alongside_reason", alongside_reason), succeeds=succeeds,
     )  # fmt: skip
-    appointment.full_clean(exclude=["case", "guardian", "appointed_by", "succeeds"])
+    appointment.full_clean(
+        exclude=["case", "guardian", "appointed_by", "succeeds", "end_reason", "over_cap_reason", "alongside_reason"]
+    )
     appointment.save()
     return appointment
 
@@ -153,6 +169,7 @@ def guardian_handover(
         raise PermissionDenied(_("Only a supervisor hands a child over to a new guardian."))
     moment = at or timezone.now()
     starts = new_starts_at or moment
+    core_dates.refuse_implausible(starts, core_dates.PLANNED, field=_lazy("start of the new appointment"), at=moment)
     old = GuardianAppointment.objects.select_for_update().get(pk=appointment.pk)
     if GuardianAppointment.objects.filter(succeeds=old).exists():
         raise ValidationError(_("This appointment was already handed over."))
@@ -170,7 +187,9 @@ def guardian_handover(
         actor=actor, case=old.case, guardian=new_guardian, kind=kind or old.kind, at=starts, succeeds=old
     )
     if old.ends_at is None:
-        GuardianAppointment.objects.filter(pk=old.pk).update(ends_at=moment, end_reason=reason or _("Handed over"))
+        GuardianAppointment.objects.filter(pk=old.pk).update(
+            ends_at=moment, end_reason=_seal(old.case, "end_reason", reason.strip() or _("Handed over"))
+        )
     return new
 
 
@@ -190,7 +209,7 @@ def guardian_appointment_end(
     if not reason.strip():
         raise ValidationError({"end_reason": _("Say why the appointment ends.")})
     GuardianAppointment.objects.filter(pk=appointment.pk, ends_at__isnull=True).update(
-        ends_at=at or timezone.now(), end_reason=reason.strip()
+        ends_at=at or timezone.now(), end_reason=_seal(appointment.case, "end_reason", reason)
     )
     appointment.refresh_from_db()
     return appointment
@@ -237,7 +256,9 @@ def guardian_role_ended(*, membership: Membership, at: datetime) -> int:
     )
     for appointment in open_ones:
         ends = max(at, appointment.starts_at)
-        GuardianAppointment.objects.filter(pk=appointment.pk).update(ends_at=ends, end_reason=reason)
+        GuardianAppointment.objects.filter(pk=appointment.pk).update(
+            ends_at=ends, end_reason=_seal(appointment.case, "end_reason", reason)
+        )
         appointment.ends_at = ends
         ended += 1
         if active_appointment(case=appointment.case, at=ends) is None:

@@ -24,12 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Agency, Membership, Role, User
-from apps.accounts.selectors import membership_list_for_user
 from apps.cases import htcds
 from apps.cases.models import Case
 from apps.cases.reading import ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_visibility
-from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, refusal_messages
+from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, refusal_messages, staff_roles
 from apps.rights import selectors, services
 from apps.rights.models import (
     ChildRole,
@@ -48,6 +47,7 @@ from apps.rights.models import (
     ProceedingRepresentative,
     ProceedingStage,
     ProtectionClaim,
+    ProtectionClaimStatusChange,
     ReflectionPeriodChange,
     RepresentativeKind,
     ResidencePermit,
@@ -73,14 +73,7 @@ def _actor(request: HttpRequest) -> User:
 
 def _roles(request: HttpRequest) -> set[str]:
     """The roles the staff user holds now, among those that use this screen; read once per request."""
-    cached: set[str] | None = getattr(request, "_haven_rights_roles", None)
-    if cached is None:
-        user = request.user
-        cached = set()
-        if isinstance(user, User) and user.is_active and user.is_staff:
-            cached = set(membership_list_for_user(user=user).filter(role__in=READ_ROLES).values_list("role", flat=True))
-        setattr(request, "_haven_rights_roles", cached)  # noqa: B010 - HttpRequest declares no such attribute
-    return cached
+    return set(staff_roles(request) & set(READ_ROLES))
 
 
 def _cases_for(actor: User) -> QuerySet[Case]:
@@ -154,17 +147,28 @@ class IdentificationChangeForm(CaseForm):
     authority = _agencies(gettext_lazy("Competent authority"))
     authority_name = _line(gettext_lazy("Competent authority, when not an agency here"))
     authority_reference = _line(gettext_lazy("Authority's reference"))
-    note = _text(gettext_lazy("Note"), help_text=gettext_lazy("Required when the status goes back."))
+    note_text = _text(
+        gettext_lazy("Note"), help_text=gettext_lazy("Required when the status goes back. Stored sealed with the "
+                                                     "child's own key.")
+    )  # fmt: skip
 
     class Meta:
         model = IdentificationChange
         fields = ()
 
+    def arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["note"] = data.pop("note_text")
+        return data
+
 
 class ReflectionPeriodForm(CaseForm):
     starts_on = _date(gettext_lazy("From"), required=False)
     ends_on = _date(gettext_lazy("Until"))
-    reason = _text(gettext_lazy("Reason"), help_text=gettext_lazy("Required to extend or end a period early."))
+    reason_text = _text(
+        gettext_lazy("Reason"), help_text=gettext_lazy("Required to extend or end a period early. Stored sealed with "
+                                                       "the child's own key.")
+    )  # fmt: skip
 
     class Meta:
         model = ReflectionPeriodChange
@@ -243,17 +247,22 @@ class InterviewForm(ProceedingForm):
     held_at = forms.SplitDateTimeField(label=gettext_lazy("Held"), widget=widgets.AdminSplitDateTime)
     interviewer_kind = forms.ChoiceField(label=gettext_lazy("By"), choices=InterviewerKind.choices)
     interviewer = _line(gettext_lazy("Interviewer"))
-    place = _line(gettext_lazy("Where"))
+    place_text = _line(gettext_lazy("Where"), help_text=SEALED_HELP)
     special_measures = forms.MultipleChoiceField(
         label=gettext_lazy("Special measures used"), choices=SpecialMeasure.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
     urgent = forms.BooleanField(label=gettext_lazy("Urgent"), required=False)
-    urgent_reason = _text(gettext_lazy("Urgent because"))
+    urgent_reason_text = _text(gettext_lazy("Urgent because"), help_text=SEALED_HELP)
 
     class Meta:
         model = ProceedingInterview
         fields = ()
+
+    def arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["place"], data["urgent_reason"] = data.pop("place_text"), data.pop("urgent_reason_text")
+        return data
 
 
 class SpecialMeasureRequestForm(ProceedingForm):
@@ -481,17 +490,23 @@ class RightsAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
 class IdentificationChangeAdmin(RightsAdmin):
     add_form = IdentificationChangeForm
     record = services.identification_status_change
-    add_fields = ("case", "to_status", "decided_on", "authority", "authority_name", "authority_reference", "note")
+    sealed = ("note",)
+    add_fields = ("case", "to_status", "decided_on", "authority", "authority_name", "authority_reference",
+                  "note_text")  # fmt: skip
     list_display = ("case", "from_status", "to_status", "decided_on", "authority_label", "authority_reference")
     list_filter = ("to_status",)
     list_select_related = ("case", "authority")
     search_fields = ("case__reference",)
     fields = ("case", "from_status", "to_status", "decided_on", "authority", "authority_name", "authority_reference",
-              "note", "recorded_by", "recorded_at")  # fmt: skip
+              "opened_note", "recorded_by", "recorded_at")  # fmt: skip
     readonly_fields = fields
 
     def scope(self, actor: User) -> QuerySet[IdentificationChange]:
-        return selectors.identification_change_list(actor=actor)
+        return selectors.identification_change_list(actor=actor).select_related("case__child")
+
+    @admin.display(description=gettext_lazy("note"))
+    def opened_note(self, obj: IdentificationChange) -> str:
+        return self.opened(obj, "note")
 
 
 @admin.register(ReflectionPeriodChange)
@@ -499,15 +514,20 @@ class ReflectionPeriodChangeAdmin(RightsAdmin):
     """Adding grants the period; for a case that has one, it extends it or ends it early."""
 
     add_form = ReflectionPeriodForm
-    add_fields = ("case", "starts_on", "ends_on", "reason")
+    sealed = ("reason",)
+    add_fields = ("case", "starts_on", "ends_on", "reason_text")
     list_display = ("case", "kind", "starts_on", "ends_on", "previous_end", "recorded_at")
     list_select_related = ("case",)
     search_fields = ("case__reference",)
-    fields = ("case", "kind", "starts_on", "ends_on", "previous_end", "reason", "recorded_by", "recorded_at")
+    fields = ("case", "kind", "starts_on", "ends_on", "previous_end", "opened_reason", "recorded_by", "recorded_at")
     readonly_fields = fields
 
     def scope(self, actor: User) -> QuerySet[ReflectionPeriodChange]:
-        return selectors.reflection_period_change_list(actor=actor)
+        return selectors.reflection_period_change_list(actor=actor).select_related("case__child")
+
+    @admin.display(description=gettext_lazy("reason"))
+    def opened_reason(self, obj: ReflectionPeriodChange) -> str:
+        return self.opened(obj, "reason")
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         data = form.cleaned_data
@@ -515,11 +535,11 @@ class ReflectionPeriodChangeAdmin(RightsAdmin):
         if case.reflection_period_start is None:
             created = services.reflection_period_grant(
                 actor=_actor(request), case=case, starts_on=data["starts_on"] or data["ends_on"],
-                ends_on=data["ends_on"], reason=data["reason"],
+                ends_on=data["ends_on"], reason=data["reason_text"],
             )  # fmt: skip
         else:
             created = services.reflection_period_change(
-                actor=_actor(request), case=case, ends_on=data["ends_on"], reason=data["reason"]
+                actor=_actor(request), case=case, ends_on=data["ends_on"], reason=data["reason_text"]
             )
         _became(obj, created)
 
@@ -573,12 +593,20 @@ class ProtectionClaimAdmin(RightsAdmin):
     readonly_fields = fields
 
     def scope(self, actor: User) -> QuerySet[ProtectionClaim]:
-        return selectors.protection_claim_list(actor=actor)
+        return selectors.protection_claim_list(actor=actor).select_related("case__child")
 
     @admin.display(description=gettext_lazy("history"))
     def history(self, obj: ProtectionClaim) -> str:
+        reader = current_reader()
+
+        def note(change: ProtectionClaimStatusChange) -> str:
+            text = selectors.sealed_text(change, "note", case=obj.case, actor=reader.actor, channel=reader.channel)
+            return _("Anonymised") if text is None else text
+
         return "; ".join(
-            f"{c.on}: {c.get_status_display()}" + (f" ({_('appeal until')} {c.appeal_until})" if c.appeal_until else "")
+            f"{c.on}: {c.get_status_display()}"
+            + (f" ({_('appeal until')} {c.appeal_until})" if c.appeal_until else "")
+            + (f" — {note(c)}" if c.note is not None else "")
             for c in obj.status_changes.all()
         )
 
@@ -678,22 +706,39 @@ class ProceedingInterviewAdmin(ProceedingPartAdmin):
     review"), the guardian being the one reader who may use that action."""
 
     add_form = InterviewForm
-    add_fields = ("proceeding", "held_at", "interviewer_kind", "interviewer", "place", "special_measures", "urgent",
-                  "urgent_reason")  # fmt: skip
-    list_display = ("proceeding", "held_at", "interviewer_kind", "interviewer", "place", "urgent", "without_guardian",
-                    "review_due_at", "supervisor_reviewed_at", "guardian_reviewed_at")  # fmt: skip
+    add_fields = ("proceeding", "held_at", "interviewer_kind", "interviewer", "place_text", "special_measures",
+                  "urgent", "urgent_reason_text")  # fmt: skip
+    sealed = ("place", "urgent_reason", "supervisor_review", "guardian_review")
+    list_display = ("proceeding", "held_at", "interviewer_kind", "interviewer", "opened_place", "urgent",
+                    "without_guardian", "review_due_at", "supervisor_reviewed_at", "guardian_reviewed_at")  # fmt: skip
     list_filter = ("interviewer_kind", "urgent", "without_guardian")
-    list_select_related = ("proceeding__case",)
+    list_select_related = ("proceeding__case__child",)
     search_fields = ("proceeding__case__reference", "proceeding__reference")
     actions = ("record_review",)
-    fields = ("proceeding", "held_at", "interviewer_kind", "interviewer", "place", "special_measures", "urgent",
-              "urgent_reason", "without_guardian", "review_due_at", "supervisor_review", "supervisor_reviewed_by",
-              "supervisor_reviewed_at", "guardian_review", "guardian_reviewed_by", "guardian_reviewed_at",
-              "recorded_by", "recorded_at")  # fmt: skip
+    fields = ("proceeding", "held_at", "interviewer_kind", "interviewer", "opened_place", "special_measures", "urgent",
+              "opened_urgent_reason", "without_guardian", "review_due_at", "opened_supervisor_review",
+              "supervisor_reviewed_by", "supervisor_reviewed_at", "opened_guardian_review", "guardian_reviewed_by",
+              "guardian_reviewed_at", "recorded_by", "recorded_at")  # fmt: skip
     readonly_fields = fields
 
     def scope(self, actor: User) -> QuerySet[ProceedingInterview]:
-        return selectors.interview_list(actor=actor)
+        return selectors.interview_list(actor=actor).select_related("proceeding__case__child")
+
+    @admin.display(description=gettext_lazy("where"))
+    def opened_place(self, obj: ProceedingInterview) -> str:
+        return self.opened(obj, "place")
+
+    @admin.display(description=gettext_lazy("urgent because"))
+    def opened_urgent_reason(self, obj: ProceedingInterview) -> str:
+        return self.opened(obj, "urgent_reason")
+
+    @admin.display(description=gettext_lazy("supervisor's review"))
+    def opened_supervisor_review(self, obj: ProceedingInterview) -> str:
+        return self.opened(obj, "supervisor_review")
+
+    @admin.display(description=gettext_lazy("guardian's review"))
+    def opened_guardian_review(self, obj: ProceedingInterview) -> str:
+        return self.opened(obj, "guardian_review")
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # The guardian records nothing else here, but reviews their ward's flagged interviews.

@@ -34,7 +34,7 @@ class IdentificationChange(models.Model):
         _("authority (if not in Haven)"), max_length=200, blank=True, help_text=_("The competent authority.")
     )
     authority_reference = models.CharField(_("authority's reference"), max_length=100, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = Sealed(_("note"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -76,7 +76,7 @@ class ReflectionPeriodChange(models.Model):
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
     previous_end = models.DateField(_("previously until"), null=True, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = Sealed(_("reason"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -89,7 +89,8 @@ class ReflectionPeriodChange(models.Model):
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="rights_reflection_ends_after_start"
             ),
             models.CheckConstraint(
-                condition=models.Q(kind="granted") | ~models.Q(reason=""), name="rights_reflection_change_has_reason"
+                condition=models.Q(kind="granted") | models.Q(reason__isnull=False),
+                name="rights_reflection_change_has_reason",
             ),
         ]
 
@@ -189,7 +190,7 @@ class ProtectionClaimStatusChange(models.Model):
     # A refusal is not final while it may still be appealed: until this date the claim counts
     # as pending, so no return is decided in the appeal window.
     appeal_until = models.DateField(_("appeal possible until"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = Sealed(_("note"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -330,7 +331,7 @@ class ProceedingInterview(models.Model):
     held_at = models.DateTimeField(_("held"))
     interviewer_kind = models.CharField(_("by"), max_length=16, choices=InterviewerKind.choices)
     interviewer = models.CharField(_("interviewer"), max_length=200, blank=True)
-    place = models.CharField(_("where"), max_length=200, blank=True)
+    place = Sealed(_("where"))
     special_measures = ArrayField(
         models.CharField(max_length=32, choices=SpecialMeasure.choices),
         verbose_name=_("special measures used"),
@@ -338,19 +339,19 @@ class ProceedingInterview(models.Model):
         blank=True,
     )
     urgent = models.BooleanField(_("urgent"), default=False)
-    urgent_reason = models.TextField(_("urgent because"), blank=True)
+    urgent_reason = Sealed(_("urgent because"))
     # Held by police or immigration with no representative or guardian active (R1): the file
     # tells the truth, so it is recorded, flagged, alerted and reviewed, never refused.
     without_guardian = models.BooleanField(_("held without a guardian"), default=False)
     # An urgent interview, or one held without a guardian, is reviewed afterwards: by a
     # supervisor by this time and by the guardian once one is active (the first rule).
     review_due_at = models.DateTimeField(_("supervisor's review due"), null=True, blank=True)
-    supervisor_review = models.TextField(_("supervisor's review"), blank=True)
+    supervisor_review = Sealed(_("supervisor's review"))
     supervisor_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     supervisor_reviewed_at = models.DateTimeField(_("reviewed by a supervisor"), null=True, blank=True)
-    guardian_review = models.TextField(_("guardian's review"), blank=True)
+    guardian_review = Sealed(_("guardian's review"))
     guardian_reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -364,7 +365,8 @@ class ProceedingInterview(models.Model):
         ordering = ["-held_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(urgent=False) | ~models.Q(urgent_reason=""), name="rights_interview_urgent_reason"
+                condition=models.Q(urgent=False) | models.Q(urgent_reason__isnull=False),
+                name="rights_interview_urgent_reason",
             ),
             # Every urgent interview and every one held without a guardian has its review due.
             models.CheckConstraint(

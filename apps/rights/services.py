@@ -27,14 +27,16 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.models import Agency, Membership, Role, User
 from apps.alerts.models import Alert, AlertKind, Resolution
-from apps.alerts.services import alert_raise
+from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import htcds, vault
 from apps.cases.models import Case, CaseState, GatingFact
 from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import case_details_update, facts_reliance_record, gating_fact_change_record
+from apps.core import dates as core_dates
 from apps.core.rules import Violations
 from apps.guardianship.rules import guardian_present
 from apps.guardianship.selectors import active_appointment, active_appointments
@@ -121,9 +123,28 @@ def _choice(value: str, choices: Iterable[str], field: str) -> str:
     return value
 
 
+# What kind of date each input is (apps/core/dates.py): a step that happened is never in the
+# future; a start, an end or a deadline may be, within the planning horizon.
+_DATES = {
+    "decided_on": (core_dates.CASE_EVENT, _lazy("date of the decision")),
+    "issued_on": (core_dates.CASE_EVENT, _lazy("issue date")),
+    "expires_on": (core_dates.VALID_UNTIL, _lazy("expiry date")),
+    "applied_on": (core_dates.CASE_EVENT, _lazy("date renewal was applied for")),
+    "lodged_on": (core_dates.CASE_EVENT, _lazy("date the claim was lodged")),
+    "on": (core_dates.CASE_EVENT, _lazy("date of the step")),
+    "appeal_until": (core_dates.PLANNED, _lazy("last day of the appeal period")),
+    "found_on": (core_dates.CASE_EVENT, _lazy("date of the finding")),
+    "set_aside_on": (core_dates.CASE_EVENT, _lazy("date the finding was set aside")),
+    "since": (core_dates.CASE_EVENT, _lazy("date of the change")),
+    "requested_on": (core_dates.CASE_EVENT, _lazy("date of the request")),
+    "starts_on": (core_dates.PLANNED, _lazy("start date")),
+    "ends_on": (core_dates.PLANNED, _lazy("end date")),
+}
+
+
 def _not_after(day: date | None, today: date, field: str) -> None:
-    if day is not None and day > today:
-        raise ValidationError({field: _("This date is in the future.")})
+    kind, label = _DATES[field]
+    core_dates.refuse_implausible(day, kind, field=label, today=today)
 
 
 def _locked_case(case: Case) -> Case:
@@ -135,9 +156,10 @@ def _locked_case(case: Case) -> Case:
 def _close_alerts(*, kind: str, key_prefix: str, case: Case, actor: User, outcome: str, at: datetime) -> None:
     """Alerts made moot by what the actor recorded; what they recorded is their outcome. (They
     are addressed to the caseworker and the guardian, so alert_close would refuse others.)"""
-    Alert.objects.filter(kind=kind, case=case, key__startswith=key_prefix, done_at__isnull=True).update(
-        done_at=at, done_by=actor, outcome=outcome, resolution=Resolution.DONE
-    )
+    alerts_done(
+        Alert.objects.filter(kind=kind, case=case, key__startswith=key_prefix), actor=actor, outcome=outcome, at=at,
+        resolution=Resolution.DONE,
+    )  # fmt: skip
 
 
 # --- Identification ------------------------------------------------------------------------
@@ -183,7 +205,7 @@ def identification_status_change(
     change = IdentificationChange.objects.create(
         case=locked, from_status=locked.identification_status, to_status=to_status, decided_on=day,
         authority=authority, authority_name=authority_name.strip(), authority_reference=authority_reference.strip(),
-        note=note.strip(), recorded_by=actor, recorded_at=moment,
+        note=_seal(locked, IdentificationChange, "note", note), recorded_by=actor, recorded_at=moment,
     )  # fmt: skip
     case_details_update(
         actor=actor, case=locked, expected_version=locked.version, facts={"identification_status": to_status}
@@ -197,8 +219,8 @@ def _reflection_write(
     at: datetime,
 ) -> ReflectionPeriodChange:  # fmt: skip
     change = ReflectionPeriodChange.objects.create(
-        case=case, kind=kind, starts_on=starts_on, ends_on=ends_on, previous_end=previous_end, reason=reason,
-        recorded_by=actor, recorded_at=at,
+        case=case, kind=kind, starts_on=starts_on, ends_on=ends_on, previous_end=previous_end,
+        reason=_seal(case, ReflectionPeriodChange, "reason", reason), recorded_by=actor, recorded_at=at,
     )  # fmt: skip
     case_details_update(
         actor=actor, case=case, expected_version=case.version,
@@ -219,6 +241,8 @@ def reflection_period_grant(
     locked = _locked_case(case)
     if locked.reflection_period_start is not None:
         raise ValidationError(_("A recovery and reflection period is already recorded: extend it instead."))
+    _not_after(starts_on, timezone.localdate(moment), "starts_on")
+    _not_after(ends_on, timezone.localdate(moment), "ends_on")
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The period cannot end before it starts.")})
     return _reflection_write(
@@ -244,6 +268,7 @@ def reflection_period_change(
     reason = _required(reason, "reason", _("Say why the period changes."))
     if ends_on == previous:
         raise ValidationError({"ends_on": _("The period already ends on that day.")})
+    _not_after(ends_on, timezone.localdate(moment), "ends_on")
     if ends_on < start:
         raise ValidationError({"ends_on": _("The period cannot end before it starts.")})
     kind = ReflectionPeriodChange.Kind.EXTENDED if ends_on > previous else ReflectionPeriodChange.Kind.ENDED_EARLY
@@ -280,6 +305,7 @@ def residence_permit_record(
     if expires_on is not None and expires_on < issued_on:
         raise ValidationError({"expires_on": _("A permit cannot expire before it is issued.")})
     _not_after(issued_on, timezone.localdate(moment), "issued_on")
+    _not_after(expires_on, timezone.localdate(moment), "expires_on")
     old = None
     if renews is not None:
         old = ResidencePermit.objects.select_for_update().get(pk=renews.pk)
@@ -443,8 +469,9 @@ def protection_claim_lodge(
         subject=f"protection claim {claim.pk}", at=moment,
     )  # fmt: skip
     ProtectionClaimStatusChange.objects.create(
-        claim=claim, status=ClaimStatus.PENDING, on=lodged_on, note=_("Lodged."), recorded_by=actor, recorded_at=moment
-    )
+        claim=claim, status=ClaimStatus.PENDING, on=lodged_on, note=_seal(case, ProtectionClaimStatusChange, "note",
+        _("Lodged.")), recorded_by=actor, recorded_at=moment,
+    )  # fmt: skip
     return claim
 
 
@@ -483,13 +510,14 @@ def protection_claim_status_change(
         raise ValidationError({"appeal_until": _("Only a refusal has an appeal period.")})
     if appeal_until is not None and appeal_until < on:
         raise ValidationError({"appeal_until": _("The appeal period cannot end before the refusal.")})
+    _not_after(appeal_until, timezone.localdate(moment), "appeal_until")
     gating_fact_change_record(
         actor=actor, case=case, fact=GatingFact.PROTECTION_CLAIM, before=locked.status, after=status, reason=note,
         subject=f"protection claim {locked.pk}", at=moment,
     )  # fmt: skip
     ProtectionClaimStatusChange.objects.create(
-        claim=locked, status=status, on=on, appeal_until=appeal_until, note=note.strip(), recorded_by=actor,
-        recorded_at=moment,
+        claim=locked, status=status, on=on, appeal_until=appeal_until,
+        note=_seal(case, ProtectionClaimStatusChange, "note", note), recorded_by=actor, recorded_at=moment,
     )  # fmt: skip
     ProtectionClaim.objects.filter(pk=locked.pk).update(status=status, status_since=on)
     locked.refresh_from_db()
@@ -584,6 +612,7 @@ def criminal_proceeding_record(
     _choice(child_role, ChildRole.values, "child_role")
     _choice(stage, ProceedingStage.values, "stage")
     reference = _required(reference, "reference", _("Record the proceedings' reference."))
+    _not_after(stage_since, timezone.localdate(moment), "since")
     return CriminalProceeding.objects.create(
         case=case, child_role=child_role, reference=reference, prosecutor=prosecutor,
         prosecutor_name=prosecutor_name.strip(), court=court.strip(), stage=stage,
@@ -599,6 +628,7 @@ def criminal_proceeding_stage_change(
     locked = CriminalProceeding.objects.select_for_update().get(pk=proceeding.pk)
     _require_case_staff(actor, _load(locked.case))
     _choice(stage, ProceedingStage.values, "stage")
+    _not_after(since, timezone.localdate(at), "since")
     if since < locked.stage_since:
         raise ValidationError({"since": _("The proceedings reached their current stage on %(date)s.") % {
             "date": locked.stage_since}})  # fmt: skip
@@ -697,6 +727,8 @@ def interview_record(
     case = _load(locked.case)
     _require_case_staff(actor, case)
     moment = at or timezone.now()
+    # Held or arranged: in the past, or planned within the horizon.
+    core_dates.refuse_implausible(held_at, core_dates.PLANNED, field=_lazy("date of the interview"), at=moment)
     _choice(interviewer_kind, InterviewerKind.values, "interviewer_kind")
     measures = list(dict.fromkeys(special_measures))
     for measure in measures:
@@ -715,8 +747,9 @@ def interview_record(
     )
     interview = ProceedingInterview.objects.create(
         proceeding=locked, held_at=held_at, interviewer_kind=interviewer_kind, interviewer=interviewer.strip(),
-        place=place.strip(), special_measures=measures, urgent=urgent, urgent_reason=urgent_reason.strip() if urgent
-        else "", without_guardian=flagged, review_due_at=review_due, recorded_by=actor, recorded_at=moment,
+        place=_seal(case, ProceedingInterview, "place", place), special_measures=measures, urgent=urgent,
+        urgent_reason=_seal(case, ProceedingInterview, "urgent_reason", urgent_reason if urgent else ""),
+        without_guardian=flagged, review_due_at=review_due, recorded_by=actor, recorded_at=moment,
     )  # fmt: skip
     if review_due is not None:
         _interview_review_alerts(interview, case, moment)
@@ -750,8 +783,9 @@ def interview_review(
         if locked.guardian_reviewed_at is not None:
             raise ValidationError(_("The guardian has already reviewed this interview."))
         ProceedingInterview.objects.filter(pk=locked.pk).update(
-            guardian_review=review, guardian_reviewed_by=actor, guardian_reviewed_at=moment
-        )
+            guardian_review=_seal(case, ProceedingInterview, "guardian_review", review), guardian_reviewed_by=actor,
+            guardian_reviewed_at=moment,
+        )  # fmt: skip
         key = f"{key}:guardian:{actor.pk}"
     elif Role.SUPERVISOR in agency_roles(actor=actor, agency_id=case.owning_agency_id):
         if locked.supervisor_reviewed_at is not None:
@@ -759,13 +793,14 @@ def interview_review(
         if locked.recorded_by_id == actor.pk:
             raise PermissionDenied(_("An interview is reviewed by a supervisor other than the one who recorded it."))
         ProceedingInterview.objects.filter(pk=locked.pk).update(
-            supervisor_review=review, supervisor_reviewed_by=actor, supervisor_reviewed_at=moment
-        )
+            supervisor_review=_seal(case, ProceedingInterview, "supervisor_review", review),
+            supervisor_reviewed_by=actor, supervisor_reviewed_at=moment,
+        )  # fmt: skip
     else:
         raise PermissionDenied(_("Only the child's guardian or a supervisor of the agency reviews an interview."))
-    Alert.objects.filter(case=case, key=key, done_at__isnull=True).update(
-        done_at=moment, done_by=actor, outcome=review, resolution=Resolution.DONE
-    )
+    # The review itself is sealed on the interview: the alert says only that it was done.
+    alerts_done(Alert.objects.filter(case=case, key=key), actor=actor, outcome=_("Reviewed."), at=moment,
+                resolution=Resolution.DONE)  # fmt: skip
     locked.refresh_from_db()
     return locked
 
@@ -796,6 +831,7 @@ def special_measure_request(
     _require_case_staff(actor, _load(locked.case))
     moment = at or timezone.now()
     _choice(measure, SpecialMeasure.values, "measure")
+    _not_after(requested_on, timezone.localdate(moment), "requested_on")
     if SpecialMeasureRequest.objects.filter(proceeding=locked, measure=measure).exists():
         raise ValidationError({"measure": _("This measure was already requested in these proceedings.")})
     return SpecialMeasureRequest.objects.create(
@@ -812,6 +848,7 @@ def special_measure_decide(
     _require_case_staff(actor, _load(locked.proceeding.case))
     if locked.decision != MeasureDecision.REQUESTED:
         raise ValidationError(_("This request was already decided."))
+    _not_after(decided_on, timezone.localdate(at), "decided_on")
     if decided_on < locked.requested_on:
         raise ValidationError({"decided_on": _("A decision cannot come before the request.")})
     decision = MeasureDecision.GRANTED if granted else MeasureDecision.REFUSED
@@ -837,6 +874,7 @@ def representative_appoint(
     _require_case_staff(actor, _load(locked.case))
     _choice(kind, RepresentativeKind.values, "kind")
     name = _required(name, "name", _("Name the representative."))
+    _not_after(starts_on, timezone.localdate(at), "starts_on")
     return ProceedingRepresentative.objects.create(
         proceeding=locked, kind=kind, name=name, organisation=organisation, legal_aid=legal_aid, starts_on=starts_on,
         recorded_by=actor, recorded_at=at or timezone.now(),
@@ -851,6 +889,7 @@ def representative_end(
     _require_case_staff(actor, _load(locked.proceeding.case))
     if locked.ends_on is not None:
         raise ValidationError(_("This representation has already ended."))
+    _not_after(ends_on, timezone.localdate(at), "ends_on")
     if ends_on < locked.starts_on:
         raise ValidationError({"ends_on": _("A representation cannot end before it starts.")})
     ProceedingRepresentative.objects.filter(pk=locked.pk).update(ends_on=ends_on)
@@ -893,6 +932,7 @@ def compensation_claim_record(
     _choice(against, CompensationRespondent.values, "against")
     _choice(status, CompensationStatus.values, "status")
     currency = _money(amount, currency, "amount")
+    _not_after(status_since, timezone.localdate(moment), "since")
     if proceeding is not None and proceeding.case_id != case.pk:
         raise ValidationError({"proceeding": _("Those proceedings are another child's.")})
     claim = CompensationClaim(
@@ -923,6 +963,7 @@ def compensation_claim_status_change(
     currency = currency.strip() or locked.currency
     if amount_awarded is not None:
         currency = _money(amount_awarded, currency, "amount_awarded")
+    _not_after(since, timezone.localdate(at), "since")
     if since < locked.status_since:
         raise ValidationError({"since": _("The claim's last change was on %(date)s.") % {"date": locked.status_since}})
     awarded = amount_awarded if amount_awarded is not None else locked.amount_awarded

@@ -15,14 +15,16 @@ from django.db.models import Max, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.models import Membership, Role, User
 from apps.alerts.models import Alert, AlertKind
-from apps.alerts.services import alert_raise
+from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import vault
 from apps.cases.models import Case, CaseState
 from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import case_details_update
+from apps.core import dates as core_dates
 from apps.core.errors import StaleRecord
 from apps.safety.models import RiskAssessment, RiskFactor, RiskLevel, SafetyPlan
 from apps.safety.selectors import reassessment_due_at, reassessment_interval
@@ -75,8 +77,8 @@ def risk_assessment_record(
     unknown = sorted(set(factors) - set(RiskFactor.values))
     if unknown:
         raise ValidationError({"factors": _("Unknown risk factors: %(factors)s") % {"factors": ", ".join(unknown)}})
-    if when > moment:
-        raise ValidationError({"assessed_at": _("An assessment cannot be recorded ahead of time.")})
+    # The next assessment falls due from it (apps/core/dates.py: never ahead of time, nor decades back).
+    core_dates.refuse_implausible(when, core_dates.CASE_EVENT, field=_lazy("time of the assessment"), at=moment)
     if case.state == CaseState.CLOSED:
         raise ValidationError(_("The case is closed: reopen it to assess the risk."))
     # The case row, locked: two assessments of one case are recorded one after the other.
@@ -90,9 +92,10 @@ def risk_assessment_record(
         case_details_update(actor=actor, case=locked, expected_version=expected_version, facts={"risk_level": level})
     if current is not None:
         RiskAssessment.objects.filter(pk=current.pk).update(superseded_at=moment)
-        Alert.objects.filter(
-            kind=AlertKind.RISK_REASSESSMENT_DUE, case=case, key=f"risk-reassessment:{current.pk}", done_at__isnull=True
-        ).update(done_at=moment, done_by=actor, outcome=_("Re-assessed."))
+        alerts_done(
+            Alert.objects.filter(kind=AlertKind.RISK_REASSESSMENT_DUE, case=case, key=f"risk-reassessment:{current.pk}"),
+            actor=actor, outcome=_("Re-assessed."), at=moment,
+        )  # fmt: skip
     assessment = RiskAssessment(
         case=case, level=level, factors=sorted(set(factors)), assessed_by=actor, assessed_at=when,
         next_due_at=when + reassessment_interval(level), recorded_at=moment,
@@ -181,6 +184,7 @@ def safety_plan_record(
         raise ValidationError({"review_on": _("Set the date by which the plan is reviewed.")})
     if review_on < timezone.localtime(moment).date():
         raise ValidationError({"review_on": _("The review date cannot be in the past.")})
+    core_dates.refuse_implausible(review_on, core_dates.PLANNED, field=_lazy("review date"), at=moment)
     if case.state == CaseState.CLOSED:
         raise ValidationError(_("The case is closed: reopen it to plan the child's safety."))
     Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).first()

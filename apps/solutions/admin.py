@@ -217,8 +217,8 @@ class DurableSolutionAdmin(CareAdmin):
     )
     fields = (
         "case", "kind", "status", "country", "relative", "residence_status", "residence_permit_until",
-        "opened_details", "planned_by", "planned_at", "decided_by", "decided_at", "decision_reason",
-        "implemented_by", "implemented_at", "withdrawn_by", "withdrawn_at", "withdrawn_reason",
+        "opened_details", "planned_by", "planned_at", "decided_by", "decided_at", "opened_decision_reason",
+        "implemented_by", "implemented_at", "withdrawn_by", "withdrawn_at", "opened_withdrawn_reason",
     )  # fmt: skip
     readonly_fields = fields
 
@@ -228,6 +228,14 @@ class DurableSolutionAdmin(CareAdmin):
     @admin.display(description=gettext_lazy("the plan in the caseworker's words"))
     def opened_details(self, obj: DurableSolution) -> str:
         return self.opened(obj, "details")
+
+    @admin.display(description=gettext_lazy("why the supervisor decided it"))
+    def opened_decision_reason(self, obj: DurableSolution) -> str:
+        return self.opened(obj, "decision_reason")
+
+    @admin.display(description=gettext_lazy("why it was withdrawn"))
+    def opened_withdrawn_reason(self, obj: DurableSolution) -> str:
+        return self.opened(obj, "withdrawn_reason")
 
     @admin.action(description=gettext_lazy("Decide the solution (supervisor)"))
     def decide(self, request: HttpRequest, queryset: QuerySet[DurableSolution]) -> HttpResponse | None:

@@ -84,7 +84,7 @@ class DurableSolution(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_reason = models.TextField(_("why the supervisor decided it"), blank=True)
+    decision_reason = Sealed(_("why the supervisor decided it"))
     implemented_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -93,7 +93,7 @@ class DurableSolution(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_reason = models.TextField(_("why it was withdrawn"), blank=True)
+    withdrawn_reason = Sealed(_("why it was withdrawn"))
 
     class Meta:
         verbose_name = _("durable solution or release")
@@ -117,7 +117,7 @@ class DurableSolution(models.Model):
                 name="solutions_decision_whole",
             ),
             models.CheckConstraint(
-                condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawn_reason=""),
+                condition=models.Q(withdrawn_at__isnull=True) | models.Q(withdrawn_reason__isnull=False),
                 name="solutions_withdrawal_has_reason",
             ),
             # The child goes to a named person: the gate verifies that very person.

@@ -23,14 +23,16 @@ from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.models import Agency, Role, User
 from apps.alerts.models import Alert, AlertKind
-from apps.alerts.services import alert_raise
+from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import vault
 from apps.cases.models import Case, CaseState
 from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import facts_reliance_record
+from apps.core import dates as core_dates
 from apps.core.rules import Violations
 from apps.family.models import Relative
 from apps.solutions import rules
@@ -174,6 +176,9 @@ def solution_plan(
     if kind == SolutionType.LOCAL_INTEGRATION and residence_status not in ResidenceStatus.values:
         raise ValidationError({"residence_status": _("Record the child's residence status.")})
     moment = at or timezone.now()
+    core_dates.refuse_implausible(
+        residence_permit_until, core_dates.VALID_UNTIL, field=_lazy("end of the residence permit"), at=moment
+    )
     solution = DurableSolution(
         case=case, kind=kind, country=_destination(kind=kind, country=_iso(country), case=case, relative=relative),
         relative=relative, residence_status=residence_status, residence_permit_until=residence_permit_until,
@@ -212,8 +217,9 @@ def solution_decide(
     moment = at or timezone.now()
     solution_check(solution=locked, at=moment).raise_if_any()
     DurableSolution.objects.filter(pk=locked.pk).update(
-        status=SolutionStatus.DECIDED, decided_by=actor, decided_at=moment, decision_reason=reason.strip()
-    )
+        status=SolutionStatus.DECIDED, decided_by=actor, decided_at=moment,
+        decision_reason=_seal(locked.case, DurableSolution, "decision_reason", reason),
+    )  # fmt: skip
     locked.refresh_from_db()
     facts_reliance_record(actor=actor, case=locked.case, decision=locked, at=moment)  # the gating facts it relied on
     return locked
@@ -268,7 +274,7 @@ def solution_withdraw(
         raise ValidationError(_("An implemented or withdrawn solution cannot be withdrawn."))
     DurableSolution.objects.filter(pk=locked.pk).update(
         status=SolutionStatus.WITHDRAWN, withdrawn_by=actor, withdrawn_at=at or timezone.now(),
-        withdrawn_reason=reason.strip(),
+        withdrawn_reason=_seal(locked.case, DurableSolution, "withdrawn_reason", reason),
     )  # fmt: skip
     locked.refresh_from_db()
     return locked
@@ -306,6 +312,11 @@ def reintegration_plan_record(
     _require_case_staff(actor, locked.case)
     _plan_open(locked)
     moment = at or timezone.now()
+    # Both decide R4's gate (the caregiver agreed, the receiving state was consulted): they have happened.
+    core_dates.refuse_implausible_dates([
+        (caregiver_agreed_at, core_dates.CASE_EVENT, _lazy("date the caregiver agreed")),
+        (state_consulted_at, core_dates.CASE_EVENT, _lazy("date the receiving state was consulted")),
+    ], at=moment)  # fmt: skip
     case = locked.case
     values: dict[str, Any] = {
         "receiving_agency": receiving_agency, "receiving_agency_name": receiving_agency_name.strip(),
@@ -381,6 +392,7 @@ def follow_up_record(
         raise ValidationError(_("This visit is already recorded."))
     moment = at or timezone.now()
     when = visited_at or moment
+    core_dates.refuse_implausible(when, core_dates.CASE_EVENT, field=_lazy("date of the visit"), at=moment)
     if locked.solution.implemented_at is not None and when < locked.solution.implemented_at:
         raise ValidationError({"visited_at": _("A follow-up visit comes after the solution was implemented.")})
     FollowUpVisit.objects.filter(pk=locked.pk).update(
@@ -430,12 +442,10 @@ def transition_plan_record(*, actor: User, case: Case, plan: str, at: datetime |
     record = TransitionPlan(case=case, prepared_at=moment, prepared_by=actor)
     record.plan = _seal(case, TransitionPlan, "plan", plan)
     record.save()
-    Alert.objects.filter(
-        kind=AlertKind.TRANSITION_PLAN_DUE,
-        case=case,
-        key__startswith=f"transition-plan:{case.pk}:",
-        done_at__isnull=True,
-    ).update(done_at=moment, done_by=actor, outcome=_("Transition plan prepared."))
+    alerts_done(
+        Alert.objects.filter(kind=AlertKind.TRANSITION_PLAN_DUE, case=case, key__startswith=f"transition-plan:{case.pk}:"),
+        actor=actor, outcome=_("Transition plan prepared."), at=moment,
+    )  # fmt: skip
     return record
 
 

@@ -323,8 +323,8 @@ class SupportServiceAdmin(CareAdmin):
 class CooperationRecordAdmin(CareAdmin):
     add_form = CooperationForm
     record = services.cooperation_record
-    sealed = ("note",)
-    list_display = ("case", "status", "with_agency", "with_name", "as_of", "recorded_by")
+    sealed = ("note", "with_name")
+    list_display = ("case", "status", "with_agency", "as_of", "recorded_by")
     list_filter = ("status",)
     list_select_related = ("case", "with_agency", "recorded_by")
     search_fields = ("case__reference",)
@@ -340,11 +340,16 @@ class CooperationRecordAdmin(CareAdmin):
             },
         ),
     )
-    fields = ("case", "status", "with_agency", "with_name", "opened_note", "as_of", "recorded_by", "recorded_at")
+    fields = ("case", "status", "with_agency", "opened_with_name", "opened_note", "as_of", "recorded_by",
+              "recorded_at")  # fmt: skip
     readonly_fields = fields
 
     def scope(self, actor: Any) -> QuerySet[CooperationRecord]:
         return selectors.cooperation_list(actor=actor)
+
+    @admin.display(description=gettext_lazy("with (outside Haven)"))
+    def opened_with_name(self, obj: CooperationRecord) -> str:
+        return self.opened(obj, "with_name")
 
     @admin.display(description=gettext_lazy("note"))
     def opened_note(self, obj: CooperationRecord) -> str:
@@ -356,14 +361,14 @@ class OtherReasonApprovalAdmin(CareAdmin):
     """The "other" reasons asked for on the services of cases the actor sees; a supervisor of the
     case's agency approves or refuses them, having read the reason and the wording hints."""
 
-    sealed = ("text",)
+    sealed = ("text", "decision_note")
     list_display = ("service", "case_shown", "step", "status", "requested_by", "requested_at", "decided_by")
     list_filter = ("status", "step")
     list_select_related = ("service__case", "requested_by", "decided_by")
     actions = ("approve", "refuse")
     fields = (
         "service", "step", "opened_text", "hints_shown", "effective_at", "requested_by", "requested_at", "status",
-        "decided_by", "decided_at", "decision_note",
+        "decided_by", "decided_at", "opened_decision_note",
     )  # fmt: skip
     readonly_fields = fields
 
@@ -380,6 +385,10 @@ class OtherReasonApprovalAdmin(CareAdmin):
     @admin.display(description=gettext_lazy("the reason given"))
     def opened_text(self, obj: OtherReasonApproval) -> str:
         return self.opened(obj, "text")
+
+    @admin.display(description=gettext_lazy("why refused"))
+    def opened_decision_note(self, obj: OtherReasonApproval) -> str:
+        return self.opened(obj, "decision_note")
 
     @admin.display(description=gettext_lazy("wording hints"))
     def hints_shown(self, obj: OtherReasonApproval) -> str:

@@ -220,7 +220,7 @@ class OtherReasonApproval(models.Model):
         verbose_name=_("decided by"),
     )  # fmt: skip
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_note = models.TextField(_("why refused"), blank=True)
+    decision_note = Sealed(_("why refused"))
 
     class Meta:
         verbose_name = _("approval of an “other” reason")
@@ -234,9 +234,11 @@ class OtherReasonApproval(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status="pending", decided_by__isnull=True, decided_at__isnull=True)
                 | models.Q(status="approved", decided_by__isnull=False, decided_at__gte=models.F("requested_at"))
-                | (
-                    models.Q(status="refused", decided_by__isnull=False, decided_at__gte=models.F("requested_at"))
-                    & ~models.Q(decision_note="")
+                | models.Q(
+                    status="refused",
+                    decided_by__isnull=False,
+                    decided_at__gte=models.F("requested_at"),
+                    decision_note__isnull=False,
                 ),
                 name="support_other_decision_complete",
             ),
@@ -273,7 +275,7 @@ class CooperationRecord(models.Model):
         related_name="+",
         verbose_name=_("with (agency in Haven)"),
     )
-    with_name = models.CharField(_("with (outside Haven)"), max_length=200, blank=True)
+    with_name = Sealed(_("with (outside Haven)"))
     as_of = models.DateTimeField(_("as of"))
     note = Sealed(_("note"))
     recorded_by = models.ForeignKey(

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 
 from apps.accounts.models import Membership, User
 from apps.cases.models import Case
-from apps.cases.reading import sealed_text_for
+from apps.cases.reading import reach_beyond_the_case, sealed_text_for
 from apps.cases.selectors import case_visibility
 from apps.support.models import ACTIVE_STATUSES, CooperationRecord, OtherReasonApproval, SupportService
 
@@ -20,10 +20,18 @@ def service_list(*, actor: User) -> QuerySet[SupportService]:
     (its staff see the request — the service and the case reference — not the case)."""
     if not actor.is_authenticated or not actor.is_active:
         return SupportService.objects.none()
-    own_agencies = Membership.objects.active().filter(user=actor).values("agency")
     return SupportService.objects.filter(
-        Q(case__in=_visible_cases(actor)) | Q(provider__in=own_agencies)
+        Q(case__in=_visible_cases(actor)) | _asked_of_their_agency(actor)
     ).select_related("case", "provider")
+
+
+def _asked_of_their_agency(actor: User) -> Q:
+    return Q(provider__in=Membership.objects.active().filter(user=actor).values("agency"))
+
+
+# A provider's staff read the request asked of their agency (the service and the case
+# reference, never what the child needs): besides the case's visibility.
+reach_beyond_the_case(SupportService, _asked_of_their_agency)
 
 
 def service_list_for_case_staff(*, actor: User) -> QuerySet[SupportService]:

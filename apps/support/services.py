@@ -21,15 +21,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.models import Agency, AgencyKind, Membership, Role, User
 from apps.age import rules as age_rules
 from apps.alerts.models import Alert, AlertKind
-from apps.alerts.services import alert_raise
+from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import vault
 from apps.cases.models import Case, CaseState
 from apps.cases.selectors import agency_roles, case_may_act
+from apps.core import dates as core_dates
 from apps.core.rules import Violations
 from apps.support import rules
 from apps.support.models import (
@@ -87,16 +90,19 @@ def _locked(service: SupportService) -> SupportService:
     )
 
 
-def _moment(when: datetime | None, at: datetime | None) -> tuple[datetime, datetime]:
+def _moment(when: datetime | None, at: datetime | None, label: Promise) -> tuple[datetime, datetime]:
+    """The service's moment and when the step happened, which has happened (apps/core/dates.py)."""
     moment = at or timezone.now()
+    core_dates.refuse_implausible(when, core_dates.CASE_EVENT, field=label, at=moment)
     return moment, when or moment
 
 
 def _request_alert_done(service: SupportService, *, actor: User, outcome: str, at: datetime) -> None:
     """The provider has answered: the request's alert is done (whoever answered)."""
-    Alert.objects.filter(kind=AlertKind.SERVICE_REQUESTED, key=f"service:{service.pk}", done_at__isnull=True).update(
-        done_at=at, done_by=actor, outcome=outcome
-    )
+    alerts_done(
+        Alert.objects.filter(kind=AlertKind.SERVICE_REQUESTED, key=f"service:{service.pk}"), actor=actor,
+        outcome=outcome, at=at,
+    )  # fmt: skip
 
 
 def _reason_listed(found: Violations, *, reason: str, allowed: type[models.TextChoices], field: str) -> None:
@@ -178,7 +184,7 @@ def service_request(
     """
     case = _load(case)
     _require_case_staff(actor, case)
-    moment, when = _moment(requested_at, at)
+    moment, when = _moment(requested_at, at, _lazy("date of the request"))
     if kind not in ServiceKind.values:
         raise ValidationError({"kind": _("Unknown service.")})
     provider_name = provider_name.strip()
@@ -213,7 +219,7 @@ def service_start(
     """The provider has begun to provide the service."""
     locked = _locked(service)
     _require_case_or_provider_staff(actor, locked)
-    moment, when = _moment(started_at, at)
+    moment, when = _moment(started_at, at, _lazy("date the service started"))
     if locked.status != ServiceStatus.REQUESTED:
         raise ValidationError(_("Only a requested service can start."))
     if when < locked.requested_at or when > moment:
@@ -247,7 +253,7 @@ def service_end(
     """
     locked = _locked(service)
     _require_case_or_provider_staff(actor, locked)
-    moment, when = _moment(ended_at, at)
+    moment, when = _moment(ended_at, at, _lazy("date the service ended"))
     found = Violations()
     _reason_listed(found, reason=reason, allowed=EndReason, field="end_reason")
     # R2: the one guard for every choice that treats the person as an adult (apps/support/adulthood.py),
@@ -298,7 +304,7 @@ def service_decline(
     """
     locked = _locked(service)
     _require_case_or_provider_staff(actor, locked)
-    moment, when = _moment(declined_at, at)
+    moment, when = _moment(declined_at, at, _lazy("date the service was declined"))
     found = Violations()
     _reason_listed(found, reason=reason, allowed=DeclineReason, field="decline_reason")
     found.raise_if_any()
@@ -394,7 +400,10 @@ def other_reason_refuse(
     if moment < current.requested_at:
         raise ValidationError(_("A refusal comes after it was asked for."))
     OtherReasonApproval.objects.filter(pk=current.pk).update(
-        status=ApprovalStatus.REFUSED, decided_by=actor, decided_at=moment, decision_note=why.strip()
+        status=ApprovalStatus.REFUSED,
+        decided_by=actor,
+        decided_at=moment,
+        decision_note=_seal(current.service.case, OtherReasonApproval, "decision_note", why),
     )
     current.refresh_from_db()
     return current
@@ -419,12 +428,12 @@ def cooperation_record(
     """Record where the child stands on cooperating with an investigation or prosecution.
 
     Its own record, added to the history (the latest is current); it changes no service and
-    no service reads it (R5). With whom: a police or prosecution agency in Haven, or named.
-    The note is sealed.
+    no service reads it (R5). With whom: a police or prosecution agency in Haven, or named
+    (the name sealed, as the note is).
     """
     case = _load(case)
     _require_case_staff(actor, case)
-    moment, when = _moment(as_of, at)
+    moment, when = _moment(as_of, at, _lazy("date of the cooperation status"))
     if status not in CooperationStatus.values:
         raise ValidationError({"status": _("Unknown cooperation status.")})
     with_name = with_name.strip()
@@ -437,9 +446,9 @@ def cooperation_record(
     if when > moment:
         raise ValidationError({"as_of": _("Cooperation cannot be recorded ahead of time.")})
     record = CooperationRecord(
-        case=case, status=status, with_agency=with_agency, with_name=with_name, as_of=when, recorded_by=actor,
-        recorded_at=moment,
+        case=case, status=status, with_agency=with_agency, as_of=when, recorded_by=actor, recorded_at=moment,
     )  # fmt: skip
+    record.with_name = _seal(case, CooperationRecord, "with_name", with_name)
     record.note = _seal(case, CooperationRecord, "note", note)
     record.save()
     return record

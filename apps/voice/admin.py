@@ -26,12 +26,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Agency, Membership, Role, User
-from apps.accounts.selectors import membership_list_for_user
 from apps.care.selectors import sealed_text
 from apps.cases.models import Case
 from apps.cases.reading import ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_visibility
-from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
+from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, staff_roles
 from apps.guardianship.selectors import active_appointments
 from apps.voice import selectors, services
 from apps.voice.models import (
@@ -69,16 +68,7 @@ def _actor(request: HttpRequest) -> User:
 
 def _roles(request: HttpRequest) -> set[str]:
     """The roles that open this admin, held by the staff user now; read once per request."""
-    cached: set[str] | None = getattr(request, "_haven_voice_roles", None)
-    if cached is None:
-        user = request.user
-        cached = set()
-        if isinstance(user, User) and user.is_active and user.is_staff:
-            cached = set(
-                membership_list_for_user(user=user).filter(role__in=VOICE_ROLES).values_list("role", flat=True)
-            )
-        setattr(request, "_haven_voice_roles", cached)  # noqa: B010 - HttpRequest declares no such attribute
-    return cached
+    return set(staff_roles(request) & set(VOICE_ROLES))
 
 
 def _cases_for(actor: User) -> QuerySet[Case]:
@@ -126,7 +116,8 @@ HEARD_CHOICES = [
     ("yes", gettext_lazy("Yes: record their views")),
     ("no", gettext_lazy("No: record why, and the method that was tried")),
 ]
-HEARD_FIELDS = ("views_text", "how_expressed", "language", "interpreter", "heard_by_gender", "gender_reason", "objects")
+HEARD_FIELDS = ("views_text", "how_expressed", "language", "interpreter", "heard_by_gender", "gender_reason_text",
+                "objects")  # fmt: skip
 
 
 # --- Forms --------------------------------------------------------------------------------
@@ -293,9 +284,9 @@ class SessionAddForm(CaseServiceForm):
     )
     held_by_gender = forms.ChoiceField(label=gettext_lazy("Gender of who held it"), choices=GENDER_CHOICES,
                                        required=False)  # fmt: skip
-    gender_reason = _text(
+    gender_reason_text = _text(
         gettext_lazy("Why not the gender the child prefers"),
-        help_text=gettext_lazy("Required when the child's preference could not be respected."),
+        help_text=gettext_lazy("Required when the child's preference could not be respected. Stored sealed."),
     )
 
     class Meta:
@@ -315,7 +306,7 @@ class SessionAddForm(CaseServiceForm):
             "materials": data["materials"],
             "understanding": data["understanding_text"],
             "held_by_gender": data["held_by_gender"],
-            "gender_reason": data["gender_reason"],
+            "gender_reason": data["gender_reason_text"],
         }
 
 
@@ -342,9 +333,9 @@ class ViewsAddForm(CaseServiceForm):
     )  # fmt: skip
     heard_by_gender = forms.ChoiceField(label=gettext_lazy("Gender of who heard the child"), choices=GENDER_CHOICES,
                                         required=False)  # fmt: skip
-    gender_reason = _text(
+    gender_reason_text = _text(
         gettext_lazy("Why not the gender the child prefers"),
-        help_text=gettext_lazy("Required when the child's preference could not be respected."),
+        help_text=gettext_lazy("Required when the child's preference could not be respected. Stored sealed."),
     )
     objects = forms.NullBooleanField(
         label=gettext_lazy("Does the child object to what is proposed?"), required=False,
@@ -373,7 +364,7 @@ class ViewsAddForm(CaseServiceForm):
             "language": data["language"],
             "interpreter": data["interpreter"],
             "heard_by_gender": data["heard_by_gender"],
-            "gender_reason": data["gender_reason"],
+            "gender_reason": data["gender_reason_text"],
             "objects": data["objects"],
             "not_heard_reasons": data["not_heard_reasons"],
             "method_tried": data["method_tried_text"],
@@ -506,7 +497,6 @@ class InterpreterAdmin(VoiceAdmin):
 class InterpreterDeclarationAdmin(VoiceAdmin):
     form_class = DeclarationAddForm
     record = services.interpreter_declaration_record
-    sealed = False
     list_display = ("interpreter", "case", "declared_on", "withdrawn_at")
     list_filter = (("withdrawn_at", admin.EmptyFieldListFilter),)
     list_select_related = ("interpreter", "case")
@@ -524,11 +514,16 @@ class InterpreterDeclarationAdmin(VoiceAdmin):
             },
         ),
     )
-    fields = ("interpreter", "case", "declared_on", "withdrawn_at", "withdrawn_reason", "recorded_by", "recorded_at")
+    fields = ("interpreter", "case", "declared_on", "withdrawn_at", "opened_withdrawn_reason", "recorded_by",
+              "recorded_at")  # fmt: skip
     readonly_fields = fields
 
     def scope(self, actor: User) -> QuerySet[InterpreterDeclaration]:
         return selectors.declaration_list(actor=actor)
+
+    @admin.display(description=gettext_lazy("why withdrawn"))
+    def opened_withdrawn_reason(self, obj: InterpreterDeclaration) -> str:
+        return "" if obj.withdrawn_reason is None else _opened(obj, "withdrawn_reason")
 
     @admin.action(description=gettext_lazy("Withdraw the declaration (a link to the suspects came to light)"))
     def withdraw(self, request: HttpRequest, queryset: QuerySet[InterpreterDeclaration]) -> HttpResponse | None:
@@ -601,10 +596,11 @@ class InformationSessionAdmin(VoiceAdmin):
         (None, {"fields": ("case", "held_at", "topics", "format", "materials")}),
         (gettext_lazy("Language"), {"fields": ("language", "dialect", "interpreter")}),
         (gettext_lazy("Understanding"), {"fields": ("understanding_text",)}),
-        (gettext_lazy("Who held it"), {"fields": ("held_by_gender", "gender_reason")}),
+        (gettext_lazy("Who held it"), {"fields": ("held_by_gender", "gender_reason_text")}),
     )
     fields = ("case", "held_at", "topics", "format", "materials", "language", "dialect", "interpreter", "held_by",
-              "held_by_gender", "gender_reason", "opened_understanding", "recorded_by", "recorded_at")  # fmt: skip
+              "held_by_gender", "opened_gender_reason", "opened_understanding", "recorded_by",
+              "recorded_at")  # fmt: skip
     readonly_fields = fields
 
     def scope(self, actor: User) -> QuerySet[InformationSession]:
@@ -613,6 +609,10 @@ class InformationSessionAdmin(VoiceAdmin):
     @admin.display(description=gettext_lazy("how the child showed they understood"))
     def opened_understanding(self, obj: InformationSession) -> str:
         return _opened(obj, "understanding")
+
+    @admin.display(description=gettext_lazy("why not the gender the child prefers"))
+    def opened_gender_reason(self, obj: InformationSession) -> str:
+        return "" if obj.gender_reason is None else _opened(obj, "gender_reason")
 
 
 @admin.register(ChildViews)
@@ -629,7 +629,7 @@ class ChildViewsAdmin(VoiceAdmin):
         (gettext_lazy("Not heard"), {"fields": ("not_heard_reasons", "method_tried_text")}),
     )
     fields = ("case", "decision", "subject", "heard", "opened_views", "how_expressed", "language", "interpreter",
-              "heard_by_gender", "gender_reason", "objects", "not_heard_reasons", "opened_method_tried",
+              "heard_by_gender", "opened_gender_reason", "objects", "not_heard_reasons", "opened_method_tried",
               "recorded_by", "recorded_at")  # fmt: skip
     readonly_fields = fields
 
@@ -643,3 +643,7 @@ class ChildViewsAdmin(VoiceAdmin):
     @admin.display(description=gettext_lazy("the method that was tried"))
     def opened_method_tried(self, obj: ChildViews) -> str:
         return "" if obj.method_tried is None else _opened(obj, "method_tried")
+
+    @admin.display(description=gettext_lazy("why not the gender the child prefers"))
+    def opened_gender_reason(self, obj: ChildViews) -> str:
+        return "" if obj.gender_reason is None else _opened(obj, "gender_reason")

@@ -4,7 +4,9 @@ Interpreters (and, per case, their declared independence from the suspects), the
 communication profile, the information sessions that tell the child their rights, options
 and procedures, and the child's views on each decision that needs them — or why they could
 not be heard and what was tried. Views are append-only: a new record supersedes the last.
-Free text that tells what the child said, understood or needs is sealed with the child's key.
+Free text that tells what the child said, understood or needs, why someone of another gender
+than the child prefers was there, and why an interpreter's declaration was withdrawn is sealed
+with the child's key. Languages and dialects stay plain: interpreters are matched on them.
 """
 
 from django.conf import settings
@@ -78,7 +80,7 @@ class InterpreterDeclaration(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="interpreter_declarations")
     declared_on = models.DateField(_("declared on"))
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_reason = models.TextField(_("why withdrawn"), blank=True)
+    withdrawn_reason = Sealed(_("why withdrawn"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -92,7 +94,7 @@ class InterpreterDeclaration(models.Model):
                 name="voice_declaration_one_in_force",
             ),
             models.CheckConstraint(
-                condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawn_reason=""),
+                condition=models.Q(withdrawn_at__isnull=True) | models.Q(withdrawn_reason__isnull=False),
                 name="voice_declaration_withdrawal_has_reason",
             ),
         ]  # fmt: skip
@@ -184,7 +186,7 @@ class InformationSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("held by")
     )
     held_by_gender = models.CharField(_("gender of who held it"), max_length=16, choices=Gender.choices, blank=True)
-    gender_reason = models.TextField(_("why not the gender the child prefers"), blank=True)
+    gender_reason = Sealed(_("why not the gender the child prefers"))
     format = models.CharField(_("format"), max_length=16, choices=SessionFormat.choices)
     materials = ArrayField(
         models.CharField(max_length=16, choices=SessionMaterial.choices),
@@ -259,7 +261,7 @@ class ChildViews(models.Model):
     )  # fmt: skip
     heard_by_gender = models.CharField(_("gender of who heard the child"), max_length=16, choices=Gender.choices,
                                        blank=True)  # fmt: skip
-    gender_reason = models.TextField(_("why not the gender the child prefers"), blank=True)
+    gender_reason = Sealed(_("why not the gender the child prefers"))
     objects = models.BooleanField(_("the child objects to what is proposed"), null=True)
     not_heard_reasons = ArrayField(
         models.CharField(max_length=24, choices=NotHeardReason.choices),

@@ -3,7 +3,9 @@ information sessions and the child's views.
 
 The case's caseworkers and supervisors record all of it, and so does the child's active
 guardian for their ward. What the child said, understood or needs to communicate is sealed
-with the child's key. The child's views are append-only: a new record supersedes the last.
+with the child's key, and so are the reasons given for someone of another gender than the child
+prefers and for withdrawing an interpreter's declaration. The child's views are append-only:
+a new record supersedes the last.
 """
 
 from collections.abc import Iterable
@@ -14,11 +16,13 @@ from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.models import Agency, Membership, Role, User
 from apps.cases import vault
 from apps.cases.models import Case
 from apps.cases.selectors import agency_roles, case_may_act
+from apps.core import dates as core_dates
 from apps.core.rules import Violations
 from apps.guardianship.selectors import active_appointment
 from apps.voice import rules
@@ -189,8 +193,8 @@ def interpreter_declaration_record(
     _require_voice_recorder(actor, case, moment)
     _usable_interpreter(interpreter)
     on = declared_on or timezone.localdate(moment)
-    if on > timezone.localdate(moment):
-        raise ValidationError({"declared_on": _("A declaration cannot be dated in the future.")})
+    # It lets the interpreter work on the case from that day (apps/core/dates.py: it has happened).
+    core_dates.refuse_implausible(on, core_dates.CASE_EVENT, field=_lazy("date of the declaration"), at=moment)
     try:
         with transaction.atomic():
             return InterpreterDeclaration.objects.create(
@@ -213,7 +217,9 @@ def interpreter_declaration_withdraw(
         raise ValidationError(_("This declaration has already been withdrawn."))
     if not reason.strip():
         raise ValidationError({"withdrawn_reason": _("Say why the declaration is withdrawn.")})
-    InterpreterDeclaration.objects.filter(pk=locked.pk).update(withdrawn_at=moment, withdrawn_reason=reason.strip())
+    InterpreterDeclaration.objects.filter(pk=locked.pk).update(
+        withdrawn_at=moment, withdrawn_reason=_seal(locked.case, InterpreterDeclaration, "withdrawn_reason", reason)
+    )
     locked.refresh_from_db()
     return locked
 
@@ -287,8 +293,7 @@ def information_session_record(
     moment = at or timezone.now()
     _require_voice_recorder(actor, case, moment)
     held = held_at or moment
-    if held > moment:
-        raise ValidationError({"held_at": _("A session is recorded once it has been held.")})
+    core_dates.refuse_implausible(held, core_dates.CASE_EVENT, field=_lazy("date of the session"), at=moment)
     chosen_topics = _choices(topics, SessionTopic.values, "topics", _("Unknown topics: %(values)s."))
     if not chosen_topics:
         raise ValidationError({"topics": _("Say what the child was told about.")})
@@ -309,9 +314,9 @@ def information_session_record(
     session = InformationSession(
         case=case, held_at=held, topics=chosen_topics, language=language.strip(), dialect=dialect.strip(),
         interpreter=interpreter, held_by=held_by or actor, held_by_gender=held_by_gender,
-        gender_reason=gender_reason.strip(), format=format, materials=chosen_materials, recorded_by=actor,
-        recorded_at=moment,
+        format=format, materials=chosen_materials, recorded_by=actor, recorded_at=moment,
     )  # fmt: skip
+    session.gender_reason = _seal(case, InformationSession, "gender_reason", gender_reason)
     session.understanding = _seal(case, InformationSession, "understanding", understanding)
     session.save()
     return session
@@ -379,7 +384,7 @@ def child_views_record(
         record.language = language.strip()
         record.interpreter = interpreter
         record.heard_by_gender = heard_by_gender
-        record.gender_reason = gender_reason.strip()
+        record.gender_reason = _seal(case, ChildViews, "gender_reason", gender_reason)
         record.objects = objects
     else:
         reasons = _choices(not_heard_reasons, NotHeardReason.values, "not_heard_reasons",

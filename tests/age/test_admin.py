@@ -41,6 +41,7 @@ from tests.age.factories import (
     with_disability,
     world,
 )
+from tests.cases.sealed import stored
 
 pytestmark = pytest.mark.django_db
 PREFIXES = {IdentityDocument: ("events",), AgeAssessment: ("professionals", "methods", "appeals"), AgeAppeal: ()}
@@ -193,7 +194,7 @@ def test_an_external_decision_is_recorded_then_challenged(cw, w):
     assert decision.found_adult
     assert post_change(cw, decision, challenge="Legal aid asked for a review.").status_code == 302
     decision.refresh_from_db()
-    assert decision.challenge == "Legal aid asked for a review."
+    assert stored(decision, "challenge") == "Legal aid asked for a review."
 
 
 # --- Opening an assessment ---------------------------------------------------------------------------

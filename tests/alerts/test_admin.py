@@ -12,6 +12,7 @@ from apps.alerts.models import Alert, AlertKind
 from apps.alerts.services import alert_close, alert_raise
 from tests.accounts.factories import AgencyFactory, MembershipFactory, UserFactory
 from tests.cases.factories import register, supervisor_in
+from tests.cases.sealed import stored
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +108,7 @@ def test_alerts_are_not_added_edited_or_deleted_here(boss_client, agency):
 
     assert (added.status_code, edited.status_code, deleted.status_code) == (403, 403, 403)
     alert.refresh_from_db()
-    assert (alert.done_at, alert.outcome) == (None, "")
+    assert (alert.done_at, alert.outcome) == (None, None)
     assert Alert.objects.count() == 1
 
 
@@ -126,8 +127,9 @@ def test_mark_as_done_asks_what_was_done_first(boss_client, agency):
 
 
 def test_mark_as_done_goes_through_the_service(boss_client, boss, agency):
-    first = alert_raise(kind=AlertKind.CHILD_HELD, agency=agency, role=Role.SUPERVISOR)
-    second = alert_raise(kind=AlertKind.NON_PUNISHMENT, agency=agency, user=boss)
+    case = register(agency=agency).case
+    first = alert_raise(kind=AlertKind.CHILD_HELD, agency=agency, role=Role.SUPERVISOR, case=case)
+    second = alert_raise(kind=AlertKind.NON_PUNISHMENT, agency=agency, user=boss, case=case)
 
     response = _mark_done(boss_client, [first, second], confirm="yes", outcome="Released the same day; guardian told")
 
@@ -136,7 +138,7 @@ def test_mark_as_done_goes_through_the_service(boss_client, boss, agency):
         alert.refresh_from_db()
         assert alert.done_at is not None
         assert alert.done_by == boss
-        assert alert.outcome == "Released the same day; guardian told"
+        assert stored(alert, "outcome") == "Released the same day; guardian told"
     assert "2 alerts marked as done." in [str(m) for m in get_messages(response.wsgi_request)]
 
 

@@ -17,13 +17,14 @@ from apps.alerts.services import alert_close, alert_raise, alert_resolver, alert
 from apps.alerts.tasks import alerts_resolve_check
 from apps.care.services import missing_report
 from apps.cases.models import CaseState
-from apps.cases.services import case_assign, case_transition
+from apps.cases.services import case_assign, case_transition, child_anonymise
 from apps.guardianship.models import AppointmentKind
 from apps.guardianship.services import guardian_appoint, guardian_deadlines_alert
 from apps.guardianship.tasks import guardian_deadlines_check
 from apps.voice.models import ViewsDecision
 from tests.accounts.factories import MembershipFactory
 from tests.cases.factories import caseworker_in, register, supervisor_in
+from tests.cases.sealed import stored
 from tests.guardianship.factories import eligible_guardian
 from tests.solutions.factories import prepare_for
 from tests.voice.factories import heard
@@ -63,7 +64,8 @@ def test_a_closed_case_has_no_open_alerts():
     assert alert not in alert_list(actor=boss), "hidden at once, before the periodic resolution"
     assert alerts_resolve() == 1
     alert.refresh_from_db()
-    assert (alert.resolution, alert.outcome, alert.done_by) == (Resolution.CASE_CLOSED, "The case was closed.", None)
+    assert (alert.resolution, stored(alert, "outcome"), alert.done_by) == (
+        Resolution.CASE_CLOSED, "The case was closed.", None)  # fmt: skip
     assert alert.done_at is not None
     assert not Alert.objects.filter(case__state=CaseState.CLOSED, done_at__isnull=True).exists()
     assert alerts_resolve() == 0, "resolving twice resolves once"
@@ -99,7 +101,7 @@ def test_an_overdue_guardian_alert_resolves_when_a_guardian_becomes_active():
     assert guardian_deadlines_alert(at=later) == 0
     alert.refresh_from_db()
     assert (alert.resolution, alert.done_at) == (Resolution.CONDITION_ENDED, later)
-    assert alert.outcome == "A representative or guardian was appointed."
+    assert stored(alert, "outcome") == "A representative or guardian was appointed."
     assert not alert_list(actor=boss).exists()
 
 
@@ -115,7 +117,7 @@ def test_the_qualified_guardian_alert_waits_for_a_qualified_guardian():
     guardian_appoint(actor=boss, case=case, guardian=eligible_guardian(), kind=AppointmentKind.QUALIFIED,
                      at=late + timedelta(hours=1))  # fmt: skip
     assert alerts_resolve(at=late + timedelta(hours=2)) == 1
-    assert Alert.objects.get().outcome == "A qualified guardian was appointed."
+    assert stored(Alert.objects.get(), "outcome") == "A qualified guardian was appointed."
 
 
 def test_the_guardian_deadline_task_resolves_overdue_alerts_run_after_run():
@@ -159,13 +161,24 @@ def test_a_registered_resolver_is_asked_only_about_its_kind():
         services._RESOLVERS.pop("TEST_KIND", None)
 
 
-def test_a_resolution_without_anyone_always_says_why_in_the_database():
+def test_a_resolution_is_always_a_done_alert_in_the_database():
     case = register().case
     alert = _overdue(case, timezone.now())
     with pytest.raises(IntegrityError), transaction.atomic():
-        Alert.objects.filter(pk=alert.pk).update(done_at=timezone.now(), resolution=Resolution.CONDITION_ENDED)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Alert.objects.filter(pk=alert.pk).update(resolution=Resolution.CASE_CLOSED, outcome="The case was closed.")
+        Alert.objects.filter(pk=alert.pk).update(resolution=Resolution.CASE_CLOSED)
+
+
+def test_an_anonymised_childs_open_alerts_still_resolve_with_their_reason_and_no_words():
+    # Nothing about the child can be sealed any more: the resolution alone says why.
+    case = register().case
+    alert = _overdue(case, timezone.now())
+    boss = supervisor_in(case.owning_agency)
+    _closed(case)
+    child_anonymise(actor=boss, child=case.child)
+    assert alerts_resolve() == 1
+    alert.refresh_from_db()
+    assert (alert.resolution, alert.outcome) == (Resolution.CASE_CLOSED, None)
+    assert alert.done_at is not None
 
 
 def test_marking_an_alert_done_records_the_resolution():

@@ -7,6 +7,7 @@ from django.utils import timezone
 from apps.accounts.models import Agency, AgencyKind, Role, User
 from apps.care.models import HeldPlace, Placement, PlacementKind, TieKind
 from apps.care.services import child_tie_record, held_record, missing_report, placement_record
+from apps.cases import vault
 from apps.cases.models import Case, CaseTransition
 from apps.guardianship.models import AppointmentKind, GuardianAppointment
 from apps.rights.models import ClaimKind
@@ -69,8 +70,9 @@ def _walk(case: Case, actor: User, *moves: tuple[str, str], at: datetime) -> Non
     """Move the case along the workflow directly, each move with its transition row (the database
     holds that pair); the guards of each move are not what these tests are about."""
     for source, target in moves:
+        reason = vault.seal(case.child, vault.data_key(case.child), CaseTransition, "reason", "Fictional: test set-up.")
         CaseTransition.objects.create(case=case, name=f"{source}_to_{target}", from_state=source, to_state=target,
-                                      actor=actor, at=at, reason="Fictional: test set-up.")  # fmt: skip
+                                      actor=actor, at=at, reason=reason)  # fmt: skip
         Case.objects.filter(pk=case.pk).update(state=target)
 
 
@@ -102,7 +104,9 @@ def worst_state(*, at: datetime | None = None) -> WorstState:
     current = placement_record(actor=first_worker, case=case, kind=PlacementKind.KINSHIP,
                                separation_decision="BID-FICTIONAL-1", at=moment - 30 * DAY)  # fmt: skip
     overlapping = Placement.objects.create(
-        case=case, kind=PlacementKind.SHELTER, justification="Fictional: an older record left running.",
+        case=case, kind=PlacementKind.SHELTER,
+        justification=vault.seal(case.child, vault.data_key(case.child), Placement, "justification",
+                                 "Fictional: an older record left running."),
         country="PT", starts_at=moment - 20 * DAY, ends_at=moment + 3 * DAY, recorded_by=first_worker,
     )  # fmt: skip
     heard(case, ViewsDecision.PLACEMENT_CHANGE, actor=first_worker, at=moment - 2 * DAY)

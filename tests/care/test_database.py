@@ -25,12 +25,12 @@ GUARDS = importlib.import_module("apps.care.migrations.0005_placement_guards")
 PLACEMENT_INSERT = (
     "INSERT INTO care_placement (case_id, kind, provider_id, justification, urgent, urgent_reason, household, "
     "separation_decision, end_reason, country, starts_at, recorded_by_id, recorded_at) "
-    "VALUES (%s, %s, %s, '', %s, %s, gen_random_uuid(), '', '', 'PT', now(), %s, now()) RETURNING id"
+    "VALUES (%s, %s, %s, NULL, %s, %s, gen_random_uuid(), NULL, NULL, 'PT', now(), %s, now()) RETURNING id"
 )
 ACTION_INSERT = (
     "INSERT INTO care_urgentaction (case_id, kind, reason, taken_by_id, taken_at, placement_id, review_due_at, "
     "supervisor_review, guardian_review, recorded_at) "
-    "VALUES (%s, 'emergency_placement', 'Fictional: tonight', %s, now(), %s, now() + interval '72 hours', '', '', now())"
+    "VALUES (%s, 'emergency_placement', '\\x00'::bytea, %s, now(), %s, now() + interval '72 hours', NULL, NULL, now())"
 )
 
 
@@ -42,7 +42,7 @@ def staffed():
 def _insert_placement(case, actor, *, kind=PlacementKind.SHELTER, provider=None, urgent=True) -> int:
     with connection.cursor() as cursor:
         cursor.execute(PLACEMENT_INSERT, [case.pk, kind, provider.pk if provider else None, urgent,
-                                          "Fictional: tonight" if urgent else "", actor.pk])  # fmt: skip
+                                          b"\x00" if urgent else None, actor.pk])  # fmt: skip
         return int(cursor.fetchone()[0])
 
 
@@ -104,11 +104,13 @@ def test_raw_sql_cannot_make_an_urgent_placement_ordinary_or_an_ordinary_one_urg
     urgent = placement_record(actor=caseworker, case=case, kind=PlacementKind.FOSTER, urgent=True,
                               urgent_reason="Fictional: tonight")  # fmt: skip
     with pytest.raises(DatabaseError, match="stays urgent"):
-        _write_and_commit("UPDATE care_placement SET urgent = false, urgent_reason = '' WHERE id = %s", [urgent.pk])
+        _write_and_commit("UPDATE care_placement SET urgent = false, urgent_reason = NULL WHERE id = %s", [urgent.pk])
     other, other_worker, _ = case_with_staff()
     ordinary = placement_record(actor=other_worker, case=other, kind=PlacementKind.FOSTER)
     with pytest.raises(DatabaseError, match="has no urgent action"):
-        _write_and_commit("UPDATE care_placement SET urgent = true, urgent_reason = 'x' WHERE id = %s", [ordinary.pk])
+        _write_and_commit(
+            "UPDATE care_placement SET urgent = true, urgent_reason = '\\x00'::bytea WHERE id = %s", [ordinary.pk]
+        )
 
 
 @pytest.mark.django_db(transaction=True)

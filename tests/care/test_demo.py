@@ -8,6 +8,7 @@ from apps.care.demo import seed_care
 from apps.care.models import Charge, HeldEvent, MissingReport, Placement, PlacementKind, UrgentAction
 from apps.cases.demo import MARKER_PREFIX, seed_cases
 from apps.cases.models import Case
+from tests.cases.sealed import stored
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def demo_case(key):
 
 def test_the_demo_holds_each_kind_of_care_record(demo):
     assert (demo.placements, demo.held, demo.missing, demo.charges) == (4, 1, 1, 1)
-    assert Placement.objects.get(case=demo_case("ALV-02")).justification
+    assert stored(Placement.objects.get(case=demo_case("ALV-02")), "justification")
     assert Placement.objects.get(case=demo_case("MON-03")).kind == PlacementKind.KINSHIP
     emergency = UrgentAction.objects.get(placement__case=demo_case("ALV-01"))
     assert emergency.supervisor_reviewed_at is not None

@@ -10,17 +10,20 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from apps.accounts.models import Agency
 from apps.audit.models import RecordAccess
 from apps.bestinterests.services import bia_start, bia_update
-from apps.care.models import PlacementKind
+from apps.care.models import ChildTie, Placement, PlacementKind
 from apps.care.selectors import placement_address
 from apps.care.services import placement_record
 from apps.cases import services as case_services
-from apps.cases.reading import SealedReader, current_reader, reader_for, reading
+from apps.cases.models import Case
+from apps.cases.reading import SealedReader, case_path, current_reader, reader_for, reading, record_for
 from apps.casework.models import NoteAccess
 from apps.casework.selectors import case_timeline
 from apps.complaints.models import LodgedBy
 from apps.complaints.services import complaint_text
+from apps.rights.models import ProceedingInterview
 from apps.safety import selectors as safety_selectors
 from apps.safety.models import RiskLevel
 from apps.safety.services import risk_assessment_record
@@ -128,6 +131,42 @@ def test_a_selector_reuses_the_reader_of_the_request_for_the_same_person_and_cha
         assert reader_for(actor=caseworker, channel="admin") is page
         assert reader_for(actor=caseworker, channel="web") is not page
         assert reader_for(actor=boss, channel="admin") is not page
+
+
+# --- Loading a record for a person: the load itself is the logged read --------------------------
+def test_loading_a_record_of_a_case_one_sees_logs_one_read_whatever_is_opened():
+    case, caseworker, _boss = case_with_staff()
+    placement = placement_record(actor=caseworker, case=case, kind=PlacementKind.FOSTER, address="Rua do Sol 3")
+    found = record_for(actor=caseworker, queryset=Placement.objects.all(), pk=placement.pk, channel="web")
+    assert found == placement
+    assert _reads(caseworker, case) == [("view", "web", True)]
+
+
+def test_a_record_of_a_case_one_does_not_see_is_none_and_a_denied_read_naming_its_case():
+    case, caseworker, _boss = case_with_staff()
+    placement = placement_record(actor=caseworker, case=case, kind=PlacementKind.FOSTER, address="Rua do Sol 3")
+    _other, stranger, _ = case_with_staff()
+    # Whatever the caller's queryset lets through, the case's visibility decides.
+    assert record_for(actor=stranger, queryset=Placement.objects.all(), pk=placement.pk, channel="api") is None
+    assert _reads(stranger, case) == [("view", "api", False)]
+
+
+def test_an_id_that_matches_nothing_is_a_denied_read_without_a_case():
+    _case, caseworker, _boss = case_with_staff()
+    for pk in (2_000_000_000, "not-a-number"):
+        assert record_for(actor=caseworker, queryset=Placement.objects.all(), pk=pk, channel="web") is None
+    assert list(RecordAccess.objects.filter(actor_id=caseworker.pk).values_list("case_id", "allowed")) == [
+        (None, False),
+        (None, False),
+    ]
+
+
+def test_the_way_from_a_record_to_its_case_is_derived_from_the_model():
+    assert case_path(Case) == ""
+    assert case_path(Placement) == "case"
+    assert case_path(ProceedingInterview) == "proceeding__case"
+    assert case_path(ChildTie) == "child__cases"
+    assert case_path(Agency) is None
 
 
 # --- Selectors: each opening for a person writes a read with actor and channel ---------------------

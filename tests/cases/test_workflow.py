@@ -15,6 +15,7 @@ from apps.core.rules import RuleViolation
 from apps.voice.models import ViewsDecision
 from tests.accounts.factories import UserFactory
 from tests.cases.factories import caseworker_in, register, supervisor_in
+from tests.cases.sealed import stored
 from tests.solutions.factories import prepare_for
 from tests.voice.factories import heard
 
@@ -50,7 +51,7 @@ def test_every_transition_is_recorded_with_actor_time_and_reason():
     record = CaseTransition.objects.filter(case=case, name="start_protection").get()
     assert (record.from_state, record.to_state) == ("registered", "protection")
     assert record.actor == case.registered_by
-    assert record.reason == "emergency placement tonight"
+    assert stored(record, "reason") == "emergency placement tonight"
     assert moved.state == "protection"
 
 
@@ -96,10 +97,14 @@ def test_a_supervisor_closes_and_a_waiver_reason_is_kept_only_from_a_supervisor(
     supervisor = supervisor_in(case.owning_agency)
     closed = _move(case, "close", actor=supervisor, reason="plan completed", waiver_reason="moved abroad, agreed")
     record = CaseTransition.objects.get(case=case, name="close")
-    assert (closed.state, record.actor, record.waiver_reason) == ("closed", supervisor, "moved abroad, agreed")
+    assert (closed.state, record.actor, stored(record, "waiver_reason")) == (
+        "closed",
+        supervisor,
+        "moved abroad, agreed",
+    )
     reopened = _move(closed, "reopen", waiver_reason="a caseworker cannot waive anything")
     assert reopened.state == "assessment"
-    assert CaseTransition.objects.get(case=case, name="reopen").waiver_reason == ""
+    assert CaseTransition.objects.get(case=case, name="reopen").waiver_reason is None
 
 
 def test_every_guard_of_a_move_is_asked_and_all_refusals_come_together():
@@ -173,7 +178,7 @@ def _written_and_checked(*statements):
 MOVE = "UPDATE cases_case SET state = %s WHERE id = %s"
 TRANSITION_ROW = (
     "INSERT INTO cases_casetransition (case_id, name, from_state, to_state, actor_id, at, reason, waiver_reason) "
-    "VALUES (%s, %s, %s, %s, %s, now(), 'raw', '')"
+    "VALUES (%s, %s, %s, %s, %s, now(), NULL, NULL)"
 )
 
 
@@ -209,7 +214,7 @@ def test_a_writer_cannot_forge_the_transaction_stamp_of_a_transition_row():
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO cases_casetransition (case_id, name, from_state, to_state, actor_id, at, reason, "
-            "waiver_reason, xact) VALUES (%s, 'note', 'registered', 'registered', %s, now(), '', '', 42) "
+            "waiver_reason, xact) VALUES (%s, 'note', 'registered', 'registered', %s, now(), NULL, NULL, 42) "
             "RETURNING xact, pg_current_xact_id()::text::bigint",
             [case.pk, case.registered_by_id],
         )
@@ -269,7 +274,7 @@ def test_transition_history_is_append_only():
     case = register().case
     record = case.transitions.get()
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE cases_casetransition SET reason = 'rewritten' WHERE id = %s", [record.pk])
+        cursor.execute("UPDATE cases_casetransition SET reason = NULL WHERE id = %s", [record.pk])
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM cases_casetransition WHERE id = %s", [record.pk])
 

@@ -34,6 +34,8 @@ RAISED_THROUGH_REFINEMENTS: dict[str, str] = {
     "SHARING_NOT_ALLOWED": "the country-of-origin refinements (apps/family/rules.py)",
     "CLOSURE_CRITERIA_UNMET": "each unmet closure criterion, from the guard of the app that holds it",
     "ROLE_APPROVAL_REQUIRED": "self-approval, not an approver, not pending, operator (apps/accounts)",
+    "DATE_NOT_PLAUSIBLE": "in the future, too early, too far ahead (apps/core/dates.py)",
+    "DOCUMENT_NOT_ACCEPTED": "empty, too large, a type not allowed (apps/cases/uploads.py)",
 }
 
 # Codes built at run time: a varying part (the rule a gating fact belongs to) and a fixed part,

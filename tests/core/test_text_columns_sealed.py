@@ -10,6 +10,7 @@ A new text column fails here until someone decides which it is.
 import importlib
 from collections.abc import Iterator
 
+import pytest
 from django.apps import apps
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
@@ -37,7 +38,7 @@ def _plain_lists() -> dict[str, str]:
     return listed
 
 
-def _free_text(field: models.Field) -> bool:  # type: ignore[type-arg]
+def _free_text(field: models.Field) -> bool:
     inner = field.base_field if isinstance(field, ArrayField) else field
     if not isinstance(inner, models.CharField | models.TextField):
         return False
@@ -48,7 +49,7 @@ def _free_text(field: models.Field) -> bool:  # type: ignore[type-arg]
     )
 
 
-def _text_columns() -> dict[str, models.Field]:  # type: ignore[type-arg]
+def _text_columns() -> dict[str, models.Field]:
     columns = {}
     for model in _haven_models():
         for field in model._meta.concrete_fields:
@@ -75,6 +76,7 @@ def test_every_listed_column_exists_is_plain_text_and_has_a_reason() -> None:
         assert not isinstance(columns[name], Sealed)
 
 
+@pytest.mark.django_db
 def test_the_database_has_no_text_column_the_models_do_not_declare() -> None:
     """Raw SQL (a trigger's table, a hand-made column) cannot add plain text behind the list's back."""
     declared = {

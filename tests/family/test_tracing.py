@@ -25,6 +25,7 @@ from tests.family.factories import (
     relative_of,
     security_assessed,
 )
+from tests.guardianship.factories import sealed_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +231,7 @@ def test_the_consent_of_a_guardian_since_handed_over_does_not_count(case, casewo
     consent = consent_of(case, guardian_for(case, starts_at=timezone.now() - timedelta(days=10)),
                          at=timezone.now() - timedelta(days=5))  # fmt: skip
     GuardianAppointment.objects.filter(case=case).update(ends_at=timezone.now() - timedelta(days=2),
-                                                         end_reason="Handed over (fictional)")  # fmt: skip
+                                                         end_reason=sealed_reason(case, "Handed over (fictional)"))  # fmt: skip
     guardian_for(case, starts_at=timezone.now() - timedelta(days=2))
     codes = refused_codes(lambda: to_morocco(case, caseworker, morocco, child_views="Agrees",
                                              guardian_consent=consent))  # fmt: skip

@@ -3,7 +3,8 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from apps.accounts.models import AgencyKind, Role
-from apps.guardianship.models import GuardianProfile
+from apps.cases import vault
+from apps.guardianship.models import GuardianAppointment, GuardianProfile
 from tests.accounts.factories import AgencyFactory, MembershipFactory
 
 
@@ -25,3 +26,9 @@ def eligible_guardian(authority=None, *, trained=True, record_valid_days=365):
         record_check_valid_until=timezone.now().date() + timedelta(days=record_valid_days),
     )
     return guardian
+
+
+def sealed_reason(case, text, column="end_reason"):
+    """An appointment's reason as the service stores it (sealed with the child's key), for tests
+    that end an appointment directly."""
+    return vault.seal(case.child, vault.data_key(case.child), GuardianAppointment, column, text)

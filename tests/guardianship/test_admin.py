@@ -21,10 +21,11 @@ from apps.guardianship.models import (
     GuardianProfile,
 )
 from apps.guardianship.selectors import active_appointment
-from apps.guardianship.services import guardian_appoint, guardian_opinion_record
+from apps.guardianship.services import guardian_appoint, guardian_appointment_end, guardian_opinion_record
 from tests.accounts.factories import AgencyFactory, MembershipFactory, UserFactory
 from tests.cases.factories import register, supervisor_in
-from tests.guardianship.factories import eligible_guardian, guardianship_authority
+from tests.cases.sealed import stored
+from tests.guardianship.factories import eligible_guardian, guardianship_authority, sealed_reason
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +120,7 @@ def test_a_supervisor_sees_the_appointments_of_their_agencys_cases_only(boss_cli
     assert boss_client.get(_change_url("guardianappointment", theirs)).status_code == 404
 
 
-def test_a_guardian_sees_their_own_appointments_even_once_ended(client, boss, case, guardian):
+def test_a_guardian_sees_her_appointment_while_active_and_not_once_it_ended(client, boss, case, guardian):
     appointment = _appoint(case, boss, _staff(guardian))
     other_case = register(given="Other", family="Child").case
     _appoint(other_case, supervisor_in(other_case.owning_agency), eligible_guardian())
@@ -127,9 +128,13 @@ def test_a_guardian_sees_their_own_appointments_even_once_ended(client, boss, ca
 
     assert [a.pk for a in client.get(reverse(APPOINTMENTS)).context["cl"].result_list] == [appointment.pk]
 
-    appointment.ends_at, appointment.end_reason = timezone.now(), "Ward turned 18"
-    appointment.save()
-    assert [a.pk for a in client.get(reverse(APPOINTMENTS)).context["cl"].result_list] == [appointment.pk]
+    guardian_appointment_end(actor=boss, appointment=appointment, reason="Ward moved to another region")
+    # Through the case's visibility only: the list, the page and its history are gone, each refusal logged.
+    assert list(client.get(reverse(APPOINTMENTS)).context["cl"].result_list) == []
+    assert client.get(_change_url("guardianappointment", appointment)).status_code == 404
+    history = reverse("admin:guardianship_guardianappointment_history", args=[appointment.pk])
+    assert client.get(history).status_code == 404
+    assert RecordAccess.objects.filter(actor=guardian, case=case, allowed=False).count() == 2
 
 
 def test_superuser_status_opens_no_appointment(client, boss, case, guardian):
@@ -259,7 +264,9 @@ def test_a_full_caseload_is_refused_unless_the_supervisor_gives_a_reason(boss_cl
     allowed = _add(boss_client, case, guardian, over_cap_reason="The only guardian who speaks Tigrinya")
 
     assert allowed.status_code == 302
-    assert GuardianAppointment.objects.get(case=case).over_cap_reason == "The only guardian who speaks Tigrinya"
+    assert (
+        stored(GuardianAppointment.objects.get(case=case), "over_cap_reason") == "The only guardian who speaks Tigrinya"
+    )
 
 
 def test_a_refusal_by_permission_is_a_form_error_too(client, boss, case, guardian):
@@ -333,7 +340,7 @@ def test_a_handover_without_a_gap_goes_through_the_service(boss_client, boss, ca
     assert new.guardian == successor
     assert old.ends_at is not None
     assert new.starts_at <= old.ends_at
-    assert old.end_reason == "Moved to another region"
+    assert stored(old, "end_reason") == "Moved to another region"
     assert any("handed over" in m for m in _messages(response))
 
 
@@ -396,7 +403,7 @@ def test_a_handover_needs_a_reason(boss_client, boss, case, guardian):
 
 def test_an_appointment_already_ended_is_not_handed_over(boss_client, boss, case, guardian):
     old = _appoint(case, boss, guardian, at=timezone.now() - timedelta(days=3))
-    old.ends_at, old.end_reason = timezone.now() - timedelta(days=1), "Ended"
+    old.ends_at, old.end_reason = timezone.now() - timedelta(days=1), sealed_reason(case, "Ended")
     old.save()
 
     response = _act(boss_client, "hand_over", old, confirm="yes", new_guardian=eligible_guardian().pk,
@@ -432,7 +439,7 @@ def test_ending_with_a_reason_leaves_the_case_needing_a_guardian(boss_client, bo
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.ends_at is not None
-    assert appointment.end_reason == "Misconduct: removed by the authority"
+    assert stored(appointment, "end_reason") == "Misconduct: removed by the authority"
     found = Violations()
     rules.guardian_present(found, case=case, action="a BID", at=timezone.now())
     assert [v.code for v in found._found] == ["GUARDIAN_REQUIRED"]

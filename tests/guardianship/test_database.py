@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 INSERT = (
     "INSERT INTO guardianship_guardianappointment (case_id, guardian_id, kind, starts_at, ends_at, end_reason, "
     "over_cap_reason, alongside_reason, appointed_by_id, succeeds_id, created_at) "
-    "VALUES (%s, %s, %s, %s, NULL, '', '', '', %s, %s, now())"
+    "VALUES (%s, %s, %s, %s, NULL, NULL, NULL, NULL, %s, %s, now())"
 )
 
 
@@ -101,7 +101,8 @@ def test_raw_sql_cannot_write_a_handover_that_starts_after_the_old_one_ends(case
     old = guardian_appoint(actor=boss, case=case, guardian=eligible_guardian(), kind=AppointmentKind.PROVISIONAL)
     ended = timezone.now()
     _run(
-        "UPDATE guardianship_guardianappointment SET ends_at = %s, end_reason = 'moved' WHERE id = %s", [ended, old.pk]
+        "UPDATE guardianship_guardianappointment SET ends_at = %s, end_reason = '\\x00'::bytea WHERE id = %s",
+        [ended, old.pk],
     )
     refused = _refused(INSERT, [case.pk, eligible_guardian().pk, AppointmentKind.PROVISIONAL,
                                 ended + timedelta(days=3), boss.pk, old.pk])  # fmt: skip
@@ -125,7 +126,8 @@ def test_a_handover_without_a_gap_is_written_by_raw_sql(case, boss):
     old = guardian_appoint(actor=boss, case=case, guardian=eligible_guardian(), kind=AppointmentKind.PROVISIONAL)
     moment = timezone.now()
     _run(
-        "UPDATE guardianship_guardianappointment SET ends_at = %s, end_reason = 'moved' WHERE id = %s", [moment, old.pk]
+        "UPDATE guardianship_guardianappointment SET ends_at = %s, end_reason = '\\x00'::bytea WHERE id = %s",
+        [moment, old.pk],
     )
     _run(INSERT, [case.pk, eligible_guardian().pk, AppointmentKind.PROVISIONAL, moment, boss.pk, old.pk])
     assert GuardianAppointment.objects.filter(succeeds=old).exists()

@@ -87,7 +87,7 @@ def _interview_post(case_proceeding, **extra):
     held = timezone.localtime() - timedelta(hours=1)
     return {"proceeding": case_proceeding.pk, "held_at_0": held.strftime("%Y-%m-%d"),
             "held_at_1": held.strftime("%H:%M:%S"), "interviewer_kind": "police", "interviewer": "Insp. Moreau",
-            "place": "Child-friendly room", "special_measures": ["video_recorded", "child_friendly_room"]} | extra  # fmt: skip
+            "place_text": "Child-friendly room", "special_measures": ["video_recorded", "child_friendly_room"]} | extra  # fmt: skip
 
 
 def test_arranging_a_police_interview_without_a_guardian_is_refused_on_the_form(cw_client, proceeding):
@@ -122,7 +122,7 @@ def test_a_police_interview_with_a_guardian_is_recorded_and_counted(cw_client, c
 
 
 def test_an_urgent_interview_is_recorded_without_a_guardian_and_alerted_for_review(cw_client, case, proceeding):
-    post = _interview_post(proceeding, urgent="on", urgent_reason="The accused leaves the country tonight.",
+    post = _interview_post(proceeding, urgent="on", urgent_reason_text="The accused leaves the country tonight.",
                            **_held_in(hours=3))  # fmt: skip
     assert cw_client.post(_add("proceedinginterview"), post).status_code == 302
     interview = ProceedingInterview.objects.get()
@@ -188,7 +188,9 @@ def test_the_reflection_period_is_granted_then_extended_from_the_same_form(cw_cl
     response = cw_client.post(add, post | {"ends_on": "2026-09-30"})
     assert response.status_code == 200
     assert "Say why the period changes." in _page(response)
-    assert cw_client.post(add, post | {"ends_on": "2026-09-30", "reason": "Still in treatment."}).status_code == 302
+    assert (
+        cw_client.post(add, post | {"ends_on": "2026-09-30", "reason_text": "Still in treatment."}).status_code == 302
+    )
     assert list(ReflectionPeriodChange.objects.order_by("pk").values_list("kind", flat=True)) == ["granted", "extended"]
     assert Case.objects.get(pk=case.pk).reflection_period_end == date(2026, 9, 30)
 

@@ -153,5 +153,5 @@ def test_staff_of_another_agency_do_not_know_the_case_exists(staffed):
 
 
 def test_a_claim_lodged_in_the_future_is_refused(staffed):
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleViolation, match=r"DATE_NOT_PLAUSIBLE\.IN_THE_FUTURE"):
         lodge(staffed, lodged_on=timezone.localdate() + timedelta(days=3))

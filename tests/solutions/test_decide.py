@@ -14,6 +14,7 @@ from apps.guardianship.models import GuardianAppointment
 from apps.guardianship.services import guardian_opinion_record
 from apps.solutions import rules, services
 from apps.solutions.models import DurableSolution, FollowUpVisit, SolutionStatus, SolutionType
+from tests.guardianship.factories import sealed_reason
 from tests.solutions.factories import (
     DAY,
     NOW,
@@ -83,7 +84,9 @@ def test_nothing_on_file_lists_every_missing_condition_at_once():
 def test_no_guardian_is_guardian_required():
     w = world()
     solution = return_ready(w)
-    GuardianAppointment.objects.filter(case=w.case).update(ends_at=NOW - DAY, end_reason="Fictional: moved away.")
+    GuardianAppointment.objects.filter(case=w.case).update(
+        ends_at=NOW - DAY, end_reason=sealed_reason(w.case, "Fictional: moved away.")
+    )
     assert "GUARDIAN_REQUIRED" in refused(w, solution)
 
 
@@ -159,7 +162,7 @@ def test_a_plan_without_any_service_is_unconfirmed():
 def test_confirming_the_service_and_consulting_the_state_completes_the_plan():
     w = world()
     solution = return_ready(w)
-    plan = full_plan(w, solution, placement_abroad=True, state_consulted_at=NOW - 3 * DAY, services_confirmed=False)
+    plan = full_plan(w, solution, placement_abroad=True, state_consulted_at=NOW - 6 * DAY, services_confirmed=False)
     codes = refused(w, solution)
     assert codes == ["RETURN_REQUIRES_REINTEGRATION_PLAN.SERVICES_UNCONFIRMED"]
     for service in plan.services.filter(confirmed_at__isnull=True):
@@ -361,7 +364,9 @@ def test_a_reunification_abroad_needs_a_family_assessment_that_covers_links_to_t
 def test_the_consent_of_a_guardian_since_handed_over_speaks_for_nobody():
     w = world()
     solution = return_ready(w)
-    GuardianAppointment.objects.filter(case=w.case).update(ends_at=NOW - 3 * DAY, end_reason="Fictional: handed over.")
+    GuardianAppointment.objects.filter(case=w.case).update(
+        ends_at=NOW - 3 * DAY, end_reason=sealed_reason(w.case, "Fictional: handed over.")
+    )
     guardian_for(w.case, starts_at=NOW - 3 * DAY)
     assert refused(w, solution) == ["RETURN_REQUIRES_CHILD_VIEWS.NO_GUARDIAN_CONSENT"]
 
@@ -369,7 +374,9 @@ def test_the_consent_of_a_guardian_since_handed_over_speaks_for_nobody():
 def test_the_new_guardians_own_recorded_consent_allows_the_return():
     w = world()
     solution = return_ready(w)
-    GuardianAppointment.objects.filter(case=w.case).update(ends_at=NOW - 3 * DAY, end_reason="Fictional: handed over.")
+    GuardianAppointment.objects.filter(case=w.case).update(
+        ends_at=NOW - 3 * DAY, end_reason=sealed_reason(w.case, "Fictional: handed over.")
+    )
     successor = guardian_for(w.case, starts_at=NOW - 3 * DAY)
     guardian_opinion_record(actor=successor, case=w.case, decision=solution.guardian_decision, subject=str(solution.pk),
                             opinion="Fictional: I consent.", agrees=True, at=NOW - DAY)  # fmt: skip

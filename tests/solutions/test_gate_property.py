@@ -202,7 +202,7 @@ def record_return(s: ReturnStory):
             caregiver_agreed_at=NOW - 6 * DAY if s.caregiver_agreed else None, caregiver_able=s.caregiver_able,
             with_services=s.services != "none", services_confirmed=s.services == "confirmed",
             escort="Fictional escort" if s.escort else "", placement_abroad=s.placement_abroad,
-            state_consulted_at=NOW - 3 * DAY if s.state_consulted else None,
+            state_consulted_at=NOW - 6 * DAY if s.state_consulted else None,
         )  # fmt: skip
     if s.views:
         child_says(w.case, w.caseworker, solution, objects=s.child_objects)

@@ -100,7 +100,8 @@ def test_closure_follows_once_every_visit_is_done():
     heard_on_closing(w)
     for visit in FollowUpVisit.objects.filter(case=case):
         services.follow_up_record(actor=w.caseworker, visit=visit, outcome=VisitOutcome.SAFE_AND_WELL,
-                                  visited_by="Fictional social worker", notes="Settled.", visited_at=NOW + 2 * DAY)  # fmt: skip
+                                  visited_by="Fictional social worker", notes="Settled.", visited_at=NOW + 2 * DAY,
+                                  at=NOW + 2 * DAY)  # fmt: skip
     assert move(case, "close", w.supervisor).state == CaseState.CLOSED
 
 
@@ -109,16 +110,17 @@ def test_a_child_not_reached_leaves_the_visit_outstanding_and_alerts_at_once():
     case = _in_follow_up(w)
     visit = FollowUpVisit.objects.filter(case=case).first()
     services.follow_up_record(
-        actor=w.caseworker, visit=visit, outcome=VisitOutcome.NOT_REACHED, visited_at=NOW + 2 * DAY
+        actor=w.caseworker, visit=visit, outcome=VisitOutcome.NOT_REACHED, visited_at=NOW + 2 * DAY, at=NOW + 2 * DAY
     )
     assert Alert.objects.filter(kind=AlertKind.FOLLOW_UP_OVERDUE, user=w.caseworker).count() == 1
     heard_on_closing(w)
     with pytest.raises(RuleViolation):
         move(case, "close", w.supervisor)
     services.follow_up_record(actor=w.caseworker, visit=visit, outcome=VisitOutcome.SAFE_AND_WELL,
-                              visited_at=NOW + 5 * DAY)  # fmt: skip
+                              visited_at=NOW + 5 * DAY, at=NOW + 5 * DAY)  # fmt: skip
     with pytest.raises(ValidationError):
-        services.follow_up_record(actor=w.caseworker, visit=visit, outcome=VisitOutcome.SAFE_AND_WELL)
+        services.follow_up_record(actor=w.caseworker, visit=visit, outcome=VisitOutcome.SAFE_AND_WELL,
+                                  at=NOW + 6 * DAY)  # fmt: skip
 
 
 # --- Follow-ups overdue ----------------------------------------------------------------------------
@@ -141,7 +143,7 @@ def test_a_visit_done_raises_nothing():
     implemented_release(w)
     visit = FollowUpVisit.objects.order_by("due_at").first()
     services.follow_up_record(actor=w.caseworker, visit=visit, outcome=VisitOutcome.SAFE_AND_WELL,
-                              visited_at=visit.due_at - DAY)  # fmt: skip
+                              visited_at=visit.due_at - DAY, at=visit.due_at - DAY)  # fmt: skip
     assert services.follow_ups_alert(at=visit.due_at + DAY) == 0
 
 
@@ -199,7 +201,7 @@ def test_a_young_person_of_age_moves_to_aftercare_rather_than_closing():
     heard_on_closing(w)
     for visit in FollowUpVisit.objects.filter(case=case):
         services.follow_up_record(actor=w.caseworker, visit=visit, outcome=VisitOutcome.SAFE_AND_WELL,
-                                  visited_at=NOW + 2 * DAY)  # fmt: skip
+                                  visited_at=NOW + 2 * DAY, at=NOW + 2 * DAY)  # fmt: skip
     with pytest.raises(RuleViolation) as refusal:
         move(case, "close", w.supervisor)
     assert refusal.value.codes == ["CLOSURE_CRITERIA_UNMET.AFTERCARE_FIRST"]

@@ -395,7 +395,9 @@ def test_raw_sql_cannot_rewrite_or_delete_a_decided_approval(staffed):
     service_end(actor=caseworker, service=service, reason=EndReason.OTHER, note="Something.")
     approval = OtherReasonApproval.objects.get()
     other_reason_refuse(actor=boss, approval=approval, why="Not a reason to stop support.")
-    _raw("UPDATE support_otherreasonapproval SET status = 'approved', decision_note = '' WHERE id = %s", [approval.pk])
+    _raw(
+        "UPDATE support_otherreasonapproval SET status = 'approved', decision_note = NULL WHERE id = %s", [approval.pk]
+    )
     _raw("DELETE FROM support_otherreasonapproval WHERE id = %s", [approval.pk])
     assert OtherReasonApproval.objects.get().status == ApprovalStatus.REFUSED
 

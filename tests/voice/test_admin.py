@@ -30,6 +30,7 @@ from apps.voice.services import communication_profile_set
 from tests.accounts.factories import UserFactory
 from tests.age.factories import world
 from tests.care.factories import case_with_staff, guardian_for
+from tests.cases.sealed import stored
 from tests.voice.factories import declared, heard, interpreter
 from tests.voice.test_wiring import to_aftercare
 
@@ -89,13 +90,13 @@ def cw(client, caseworker):
 def session_post(case, **changes):
     return {"case": case.pk, "topics": ["rights", "complaints"], "language": "Arabic", "dialect": "Darija",
             "format": "in_person", "understanding_text": "Fictional: she said back how to complain.",
-            "held_by_gender": "", "gender_reason": ""} | changes  # fmt: skip
+            "held_by_gender": "", "gender_reason_text": ""} | changes  # fmt: skip
 
 
 def views_post(case, **changes):
     return {"case": case.pk, "decision": ViewsDecision.PLACEMENT_CHANGE, "subject": "", "heard": "yes",
             "views_text": "Fictional: he wants to stay near his football club.", "how_expressed": "spoken",
-            "language": "Arabic", "objects": "true", "heard_by_gender": "", "gender_reason": "",
+            "language": "Arabic", "objects": "true", "heard_by_gender": "", "gender_reason_text": "",
             "method_tried_text": ""} | changes  # fmt: skip
 
 
@@ -165,7 +166,7 @@ def test_another_gender_than_the_child_prefers_needs_a_reason_on_the_form(cw, ca
     communication_profile_set(actor=caseworker, case=case, preferred_interviewer_gender=Gender.FEMALE)
     response = cw.post(add_url("informationsession"), session_post(case, held_by_gender="male"))
     assert errors(response) == [message(f"{V}.GENDER_PREFERENCE_NOT_RESPECTED", preferred="Female")]
-    allowed = session_post(case, held_by_gender="male", gender_reason="Fictional: no one else on duty tonight.")
+    allowed = session_post(case, held_by_gender="male", gender_reason_text="Fictional: no one else on duty tonight.")
     assert cw.post(add_url("informationsession"), allowed).status_code == 302
 
 
@@ -236,7 +237,7 @@ def test_a_declaration_is_withdrawn_with_a_reason_by_an_action(cw, case, casewor
         "reason": "Fictional: a cousin of a suspect."})  # fmt: skip
     assert response.status_code == 302
     declaration.refresh_from_db()
-    assert declaration.withdrawn_reason == "Fictional: a cousin of a suspect."
+    assert stored(declaration, "withdrawn_reason") == "Fictional: a cousin of a suspect."
 
 
 def test_a_profile_is_set_and_changed_through_the_admin(cw, case):
