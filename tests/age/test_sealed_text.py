@@ -4,13 +4,13 @@ ciphertext, and the admin still shows the words to the people who may see the ca
 from datetime import date
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.age import services
 from apps.age.models import AdultTreatmentPurpose, DocumentKind
 from tests.age.factories import CONSENT, DAY, open_assessment, world
+from tests.cases.sealed import raw as _raw
 from tests.cases.sealed import stored
 
 pytestmark = pytest.mark.django_db
@@ -20,15 +20,6 @@ STOP = "Fictional: he withdrew consent after the first conversation"
 FLAG = "Fictional: the stamp on the data page is smudged and redrawn"
 CHALLENGE = "Fictional: the border unit went by his beard alone"
 URGENT = "Fictional: the only safe bed tonight is in the night shelter for men"
-
-
-def _raw(record, column: str) -> bytes:
-    """The column's bytes as the database holds them."""
-    table = connection.ops.quote_name(record._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {connection.ops.quote_name(column)} FROM {table} WHERE id = %s", [record.pk])  # noqa: S608
-        (value,) = cursor.fetchone()
-    return bytes(value)
 
 
 @pytest.fixture

@@ -3,26 +3,17 @@ ciphertext, and the admin still shows the words to the case's caseworker. (The c
 plain are listed, with why, in plain_text.py.)"""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from apps.bestinterests import services
 from apps.bestinterests.models import BIA_SECTIONS
 from tests.bestinterests.factories import DAY, NOW, world
+from tests.cases.sealed import raw as _raw
 from tests.cases.sealed import stored
 
 pytestmark = pytest.mark.django_db
 
 NEEDS = "Fictional: she needs a school place near her aunt and weekly counselling"
-
-
-def _raw(record, column: str) -> bytes:
-    """The column's bytes as the database holds them."""
-    table = connection.ops.quote_name(record._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {connection.ops.quote_name(column)} FROM {table} WHERE id = %s", [record.pk])  # noqa: S608
-        (value,) = cursor.fetchone()
-    return bytes(value)
 
 
 def test_a_section_is_ciphertext_in_the_table_and_words_on_the_admin_page(client):

@@ -5,7 +5,6 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from apps.care.services import (
 )
 from apps.voice.models import ViewsDecision
 from tests.care.factories import case_with_staff, guardian_for
+from tests.cases.sealed import raw as _raw
 from tests.cases.sealed import stored
 from tests.voice.factories import heard
 
@@ -43,14 +43,6 @@ HELD_BY = "Fictional: private security at the ferry port"
 RELEASE_NOTE = "Fictional: collected by the foster mother at 22:00"
 MISSING_REASON = "Fictional: left with two older men in a grey van"
 NOTICE_WITHHELD = "Fictional: her uncle works at the consulate"
-
-
-def _raw(record, column):
-    """The column's bytes exactly as the database holds them."""
-    with connection.cursor() as cursor:
-        cursor.execute(f'SELECT "{column}" FROM "{record._meta.db_table}" WHERE id = %s', [record.pk])  # noqa: S608
-        value = cursor.fetchone()[0]
-    return bytes(value) if value is not None else None
 
 
 def _staff(*users):

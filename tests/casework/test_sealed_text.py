@@ -3,24 +3,15 @@ shows the words to the case's caseworker. (The casework columns left plain are l
 why, in plain_text.py.)"""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
+from tests.cases.sealed import raw as _raw
 from tests.cases.sealed import stored
 from tests.casework.factories import note, team_world
 
 pytestmark = pytest.mark.django_db
 
 BODY = "Fictional: settled well, asked to join the Saturday football club"
-
-
-def _raw(record, column: str) -> bytes:
-    """The column's bytes as the database holds them."""
-    table = connection.ops.quote_name(record._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {connection.ops.quote_name(column)} FROM {table} WHERE id = %s", [record.pk])  # noqa: S608
-        (value,) = cursor.fetchone()
-    return bytes(value)
 
 
 def test_a_note_is_ciphertext_in_the_table_and_words_on_the_admin_page(client):

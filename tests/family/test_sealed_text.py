@@ -5,7 +5,6 @@ caseworker."""
 from html import unescape
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from apps.family.models import TracingChannel, TracingNotDoneReason
@@ -15,6 +14,7 @@ from apps.family.services import (
     tracing_request_close,
     tracing_request_open,
 )
+from tests.cases.sealed import raw as _raw
 from tests.cases.sealed import stored
 from tests.family.factories import case_with_staff
 
@@ -22,15 +22,6 @@ pytestmark = pytest.mark.django_db
 
 CLOSED = "Fictional: her aunt in Tangier wrote to the Red Cross herself"
 WITHDRAWN = "Fictional: the recruiters from his village were convicted"
-
-
-def _raw(record, column: str) -> bytes:
-    """The column's bytes as the database holds them."""
-    table = connection.ops.quote_name(record._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {connection.ops.quote_name(column)} FROM {table} WHERE id = %s", [record.pk])  # noqa: S608
-        (value,) = cursor.fetchone()
-    return bytes(value)
 
 
 @pytest.fixture

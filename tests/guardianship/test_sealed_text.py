@@ -5,7 +5,6 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
-from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from apps.guardianship.models import AppointmentKind
 from apps.guardianship.services import guardian_appoint, guardian_appointment_end, guardian_handover
 from tests.accounts.factories import AgencyFactory
 from tests.cases.factories import register, supervisor_in
+from tests.cases.sealed import raw as _raw
 from tests.cases.sealed import stored
 from tests.guardianship.factories import eligible_guardian
 
@@ -24,13 +24,6 @@ OVER_CAP = "Fictional: the only guardian who speaks Tigrinya in Faro"
 ALONGSIDE = "Fictional: her brother's hearing is in Porto the same week"
 ENDED = "Fictional: she moved in with her aunt in Braga"
 HANDED_OVER = "Fictional: the guardian fell ill"
-
-
-def _raw(record, column):
-    with connection.cursor() as cursor:
-        cursor.execute(f'SELECT "{column}" FROM "{record._meta.db_table}" WHERE id = %s', [record.pk])  # noqa: S608
-        value = cursor.fetchone()[0]
-    return bytes(value) if value is not None else None
 
 
 def _staff(user):

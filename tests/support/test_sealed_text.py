@@ -5,11 +5,11 @@ words to the case's staff."""
 from html import unescape
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from apps.support.models import CooperationStatus, EndReason, OtherReasonApproval
 from apps.support.services import cooperation_record, other_reason_refuse, service_end
+from tests.cases.sealed import raw as _raw
 from tests.cases.sealed import stored
 from tests.support.factories import case_with_staff, requested
 
@@ -17,15 +17,6 @@ pytestmark = pytest.mark.django_db
 
 REFUSED = "Fictional: support never waits on what she tells the detectives"
 WITH = "Fictional: the trafficking unit of the Montalba prosecutor"
-
-
-def _raw(record, column: str) -> bytes:
-    """The column's bytes as the database holds them."""
-    table = connection.ops.quote_name(record._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {connection.ops.quote_name(column)} FROM {table} WHERE id = %s", [record.pk])  # noqa: S608
-        (value,) = cursor.fetchone()
-    return bytes(value)
 
 
 @pytest.fixture

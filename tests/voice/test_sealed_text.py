@@ -3,12 +3,12 @@ declaration was withdrawn, are sealed with the child's key: the tables hold ciph
 admin still shows the words to the case's caseworker."""
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from apps.voice import services
 from apps.voice.models import Gender, HowExpressed, InterpreterDeclaration, SessionFormat, SessionTopic, ViewsDecision
 from tests.care.factories import case_with_staff
+from tests.cases.sealed import raw as _raw
 from tests.cases.sealed import stored
 from tests.voice.factories import declared, interpreter
 
@@ -17,15 +17,6 @@ pytestmark = pytest.mark.django_db
 SESSION_REASON = "Fictional: the only Darija speaker on duty that night was a man"
 VIEWS_REASON = "Fictional: she chose to speak with the male caseworker she already knew"
 WITHDRAWN = "Fictional: the interpreter turned out to be a cousin of a suspect"
-
-
-def _raw(record, column: str) -> bytes:
-    """The column's bytes as the database holds them."""
-    table = connection.ops.quote_name(record._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {connection.ops.quote_name(column)} FROM {table} WHERE id = %s", [record.pk])  # noqa: S608
-        (value,) = cursor.fetchone()
-    return bytes(value)
 
 
 @pytest.fixture
