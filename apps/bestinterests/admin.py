@@ -37,14 +37,12 @@ from apps.bestinterests.models import (
     PanelMember,
     SolutionKind,
 )
+from apps.cases.access import Action, cases_for
 from apps.cases.models import Case
 from apps.cases.reading import ReadLoggedAdmin, current_reader
-from apps.cases.selectors import case_visibility
-from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin
+from apps.core.admin import ACTION_REFUSALS, ACTION_TEMPLATE, ServiceRefusalsMixin
 
 ADMIN_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.GUARDIAN)
-CASE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR)
-ACTION_TEMPLATE = "admin/care/action_form.html"
 
 
 def _actor(request: HttpRequest) -> User:
@@ -70,11 +68,6 @@ def _may_open(request: HttpRequest) -> bool:
         )
         setattr(request, "_haven_bestinterests", cached)  # noqa: B010 - HttpRequest declares no such attribute
     return cached
-
-
-def _cases_for(actor: User) -> QuerySet[Case]:
-    agencies = Membership.objects.active().filter(user=actor, role__in=CASE_ROLES).values("agency")
-    return Case.objects.filter(case_visibility(actor=actor), owning_agency__in=agencies).order_by("reference")
 
 
 def _text(label: Any, *, required: bool = False, help_text: Any = "") -> forms.CharField:
@@ -107,7 +100,8 @@ class BiaAddForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.actor is not None:
-            cast("forms.ModelChoiceField[Case]", self.fields["case"]).queryset = _cases_for(self.actor)
+            offered = cases_for(self.actor, Action.WORK).order_by("reference")
+            cast("forms.ModelChoiceField[Case]", self.fields["case"]).queryset = offered
 
 
 class BiaChangeForm(ServiceForm):
@@ -149,7 +143,8 @@ class DeterminationAddForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.actor is not None:
-            cast("forms.ModelChoiceField[Case]", self.fields["case"]).queryset = _cases_for(self.actor)
+            offered = cases_for(self.actor, Action.WORK).order_by("reference")
+            cast("forms.ModelChoiceField[Case]", self.fields["case"]).queryset = offered
             reviews = selectors.review_list(actor=self.actor)
             cast("forms.ModelChoiceField[BestInterestsReview]", self.fields["review"]).queryset = reviews
 
@@ -245,7 +240,7 @@ class ReviewAddForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.actor is not None:
-            visible = Case.objects.filter(case_visibility(actor=self.actor)).values("pk")
+            visible = cases_for(self.actor, Action.READ).values("pk")
             decided = BestInterestsDetermination.objects.filter(case__in=visible, decided_at__isnull=False)
             cast("forms.ModelChoiceField[Any]", self.fields["determination"]).queryset = decided
 

@@ -41,6 +41,7 @@ from apps.bestinterests.models import (
     SolutionKind,
 )
 from apps.cases import vault
+from apps.cases.access import Action, require
 from apps.cases.models import Case, CaseState
 from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import facts_reliance_record
@@ -48,7 +49,6 @@ from apps.core import dates as core_dates
 from apps.core.rules import Violations, refuse
 from apps.guardianship.models import DecisionKind
 from apps.guardianship.rules import guardian_opinion_recorded, guardian_present
-from apps.guardianship.selectors import active_appointment
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 BIA_ACTION = _("a best-interests assessment")
@@ -58,29 +58,6 @@ BID_ACTION = _("a best-interests determination")
 # --- Shared ---------------------------------------------------------------------------------
 def _load(case: Case) -> Case:
     return Case.objects.select_related("child", "owning_agency", "assigned_caseworker").get(pk=case.pk)
-
-
-def _require_case_staff(actor: User, case: Case) -> None:
-    """A caseworker or supervisor of the owning agency who may act on the case: a case the
-    actor may not see is a 404; one they see in another role (its guardian) a 403."""
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
-    if not agency_roles(actor=actor, agency_id=case.owning_agency_id) & CASE_ROLES:
-        raise PermissionDenied(_("Only caseworkers and supervisors of the agency holding the case record this."))
-
-
-def _is_guardian(actor: User, case: Case, at: datetime) -> bool:
-    appointment = active_appointment(case=case, at=at)
-    return appointment is not None and appointment.guardian_id == actor.pk
-
-
-def _require_case_staff_or_guardian(actor: User, case: Case, at: datetime) -> None:
-    """Case staff, or the child's active representative or guardian (for their ward)."""
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
-    if agency_roles(actor=actor, agency_id=case.owning_agency_id) & CASE_ROLES or _is_guardian(actor, case, at):
-        return
-    raise PermissionDenied(_("Only the case's staff or the child's guardian record this."))
 
 
 def _seal(case: Case, model: type[models.Model], column: str, value: str) -> bytes | None:
@@ -128,7 +105,7 @@ def bia_start(*, actor: User, case: Case, at: datetime | None = None) -> BestInt
     """Start the case's BIA, or the review of its latest completed one (a new BIA that
     `reviews` it). One draft at a time: a second start is refused."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     if BestInterestsAssessment.objects.filter(case=case, completed_at__isnull=True).exists():
         raise ValidationError(_("A best-interests assessment of this case is already being drafted: continue it."))
@@ -156,7 +133,7 @@ def bia_update(
     """Write sections of a draft BIA (needs, safety, family, health, education, the child's
     views); each is sealed. A section not given is left as it is; an empty one is cleared."""
     case = _load(assessment.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     locked = _locked_draft_assessment(assessment)
     unknown = set(sections) - set(BIA_SECTIONS)
     if unknown:
@@ -176,7 +153,7 @@ def bia_complete(
     opinion on this BIA, decision "bia"), BID_REQUIRED.BIA_INCOMPLETE (sections still empty).
     Its review falls due HAVEN_BIA_REVIEW_DAYS later; BIA alerts of the case are done."""
     case = _load(assessment.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     locked = _locked_draft_assessment(assessment)
     moment = at or timezone.now()
     found = Violations()
@@ -222,7 +199,7 @@ def determination_start(
     supersede the determination under review). While a decided one stands, a new one is
     only ever a review's (BID_REQUIRED.ALREADY_DECIDED otherwise)."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     if kind not in DeterminationKind.values:
         raise ValidationError({"kind": _("A determination is a panel's or a court's or authority's.")})
@@ -269,7 +246,7 @@ def determination_update(
     from apps.family.models import RiskSecurityAssessment
 
     case = _load(determination.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     locked = _locked_draft(determination)
     changed: list[str] = []
     if recommendation is not None:
@@ -316,7 +293,7 @@ def panel_member_add(
 ) -> PanelMember:
     """Seat someone on a draft determination's panel, with their discipline. They see the
     determination only once their confidentiality undertaking is on file."""
-    _require_case_staff(actor, _load(determination.case))
+    require(actor, Action.WORK, _load(determination.case))
     locked = _locked_draft(determination)
     if discipline not in Discipline.values:
         raise ValidationError({"discipline": _("Unknown discipline.")})
@@ -333,7 +310,7 @@ def panel_member_add(
 @transaction.atomic
 def panel_member_remove(*, actor: User, seat: PanelMember) -> None:
     """Take someone off a draft determination's panel (never off a decided one's)."""
-    _require_case_staff(actor, _load(seat.determination.case))
+    require(actor, Action.WORK, _load(seat.determination.case))
     _locked_draft(seat.determination)
     PanelMember.objects.filter(pk=seat.pk).delete()
 
@@ -354,7 +331,7 @@ def undertaking_sign(
     if member.pk == actor.pk and PanelMember.objects.filter(determination=determination, member=actor).exists():
         pass  # the member signs for themself, before they may see anything of the case
     else:
-        _require_case_staff(actor, case)
+        require(actor, Action.WORK, case)
     locked = _locked_draft(determination)
     if not PanelMember.objects.filter(determination=locked, member=member).exists():
         raise ValidationError({"member": _("Only a member of the panel signs its confidentiality undertaking.")})
@@ -382,7 +359,7 @@ def option_weigh(
     """Record one option weighed with its reasons for and against (sealed); weighing the same
     solution again replaces what the draft said of it."""
     case = _load(determination.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     locked = _locked_draft(determination)
     if solution not in SolutionKind.values:
         raise ValidationError({"solution": _("Unknown durable solution.")})
@@ -398,7 +375,7 @@ def option_weigh(
 
 @transaction.atomic
 def option_remove(*, actor: User, option: OptionWeighed) -> None:
-    _require_case_staff(actor, _load(option.determination.case))
+    require(actor, Action.WORK, _load(option.determination.case))
     _locked_draft(option.determination)
     OptionWeighed.objects.filter(pk=option.pk).delete()
 
@@ -434,7 +411,7 @@ def determination_decide(
     from apps.voice.rules import child_views_recorded
 
     case = _load(determination.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     locked = _locked_draft(determination)
     moment = at or timezone.now()
     tracing = tracing_outcome(case=case, at=moment)
@@ -533,7 +510,7 @@ def determination_child_told(
     review is refused (BID_REQUIRED.REVIEW_NOT_EXPLAINED); it is recorded once."""
     case = _load(determination.case)
     moment = at or timezone.now()
-    _require_case_staff_or_guardian(actor, case, moment)
+    require(actor, Action.WORK_OR_GUARD, case)
     locked = BestInterestsDetermination.objects.select_for_update().get(pk=determination.pk)
     if locked.decided_at is None or (locked.kind == DeterminationKind.PANEL and locked.approved_at is None):
         raise ValidationError(_("The child is told once the determination is decided and approved."))
@@ -562,7 +539,7 @@ def determination_review_request(
     the review's new determination supersedes it once decided."""
     case = _load(determination.case)
     moment = at or timezone.now()
-    _require_case_staff_or_guardian(actor, case, moment)
+    require(actor, Action.WORK_OR_GUARD, case)
     locked = BestInterestsDetermination.objects.select_for_update().get(pk=determination.pk)
     if locked.decided_at is None:
         raise ValidationError(_("A draft is still open to change: only a decided determination is reviewed."))

@@ -12,20 +12,16 @@ and a move across a border. What a service refuses —
 NEVER_DETAIN included, for a kind typed or posted by hand — is shown on the form.
 """
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, cast
+from typing import Any, cast
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers, widgets
-from django.db import models
+from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.accounts.models import Agency, AgencyKind, Membership, Role, User
+from apps.accounts.models import AgencyKind, User
 from apps.care import selectors, services
 from apps.care.models import (
     PLACEMENT_URGENCIES,
@@ -41,88 +37,22 @@ from apps.care.models import (
     UrgentAction,
     UrgentActionKind,
 )
+from apps.cases.access import Action, cases_for
 from apps.cases.models import Case
-from apps.cases.reading import ReadLoggedAdmin, current_reader
-from apps.cases.selectors import case_visibility
-from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, staff_roles
+from apps.core.admin import (
+    ReasonForm,
+    ServiceAdmin,
+    ServiceForm,
+    acting_user,
+    agency_field,
+    text_field,
+    when_field,
+)
 from apps.solutions.models import DurableSolution
 from apps.solutions.selectors import solution_list
 
-if TYPE_CHECKING:
-    from django.utils.functional import _StrPromise
-
-CASE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR)
-ACTION_TEMPLATE = "admin/care/action_form.html"
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404
-    return user
-
-
-def _case_roles(request: HttpRequest) -> set[str]:
-    """The case roles the staff user holds in any agency now; read once per request."""
-    return set(staff_roles(request) & set(CASE_ROLES))
-
-
-def _cases_for(actor: User) -> QuerySet[Case]:
-    """Cases the actor sees and works on as caseworker or supervisor of the owning agency."""
-    agencies = Membership.objects.active().filter(user=actor, role__in=CASE_ROLES).values("agency")
-    return Case.objects.filter(case_visibility(actor=actor), owning_agency__in=agencies).order_by("reference")
-
-
-def _became(obj: models.Model, created: models.Model) -> None:
-    """The admin's unsaved instance takes the values of the record the service created."""
-    for field in created._meta.concrete_fields:
-        setattr(obj, field.attname, getattr(created, field.attname))
-    obj._state.adding = False
-
 
 # --- Forms --------------------------------------------------------------------------------
-class ServiceForm(forms.ModelForm):  # type: ignore[type-arg]
-    """The arguments of one service call. The service validates them and writes, so the
-    model's own validation of a half-built instance is skipped here."""
-
-    actor: User | None = None  # set per request by CareAdmin.get_form
-
-    case = forms.ModelChoiceField(label=gettext_lazy("Case"), queryset=Case.objects.none())
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.actor is not None:
-            self._cases(self.fields["case"]).queryset = _cases_for(self.actor)
-
-    @staticmethod
-    def _cases(field: forms.Field) -> "forms.ModelChoiceField[Case]":
-        return cast("forms.ModelChoiceField[Case]", field)
-
-    def _post_clean(self) -> None:
-        pass
-
-
-Label: TypeAlias = "str | _StrPromise"
-LEAVE_EMPTY = gettext_lazy("Leave empty for now.")
-
-
-def _when(label: Label, help_text: Label = LEAVE_EMPTY) -> forms.SplitDateTimeField:
-    return forms.SplitDateTimeField(label=label, required=False, widget=widgets.AdminSplitDateTime, help_text=help_text)
-
-
-def _text(label: Label, *, required: bool = False, help_text: Label = "") -> forms.CharField:
-    return forms.CharField(
-        label=label, required=required, widget=forms.Textarea(attrs={"rows": 3}), help_text=help_text
-    )
-
-
-def _agencies(label: Label, *, kinds: tuple[str, ...] = ()) -> forms.ModelChoiceField:  # type: ignore[type-arg]
-    agencies = Agency.objects.filter(is_active=True)
-    if kinds:
-        agencies = agencies.filter(kind__in=kinds)
-    return forms.ModelChoiceField(label=label, queryset=agencies, required=False)
-
-
 class PlacementAddForm(ServiceForm):
     # Free text behind a list of the known kinds: whatever is posted reaches the service, which
     # refuses detention under any name with NEVER_DETAIN rather than as "not a valid choice".
@@ -132,7 +62,7 @@ class PlacementAddForm(ServiceForm):
         widget=forms.Select(choices=[("", "---------"), *PlacementKind.choices]),
         help_text=gettext_lazy("Detention of any kind is not a placement: record a held event instead."),
     )
-    provider = _agencies(gettext_lazy("Care provider"))
+    provider = agency_field(gettext_lazy("Care provider"))
     country = forms.CharField(
         label=gettext_lazy("Country"),
         max_length=2,
@@ -145,14 +75,14 @@ class PlacementAddForm(ServiceForm):
         required=False,
         help_text=gettext_lazy("For a placement in another country: the decided solution for that country."),
     )
-    starts_at = _when(gettext_lazy("From"))
+    starts_at = when_field(gettext_lazy("From"))
     address_text = forms.CharField(
         label=gettext_lazy("Address"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=gettext_lazy("Stored sealed with the child's own key."),
     )
-    justification = _text(
+    justification = text_field(
         gettext_lazy("Why not family- or community-based care"),
         help_text=gettext_lazy("Required for a shelter or institution, unless the placement is urgent."),
     )
@@ -162,7 +92,9 @@ class PlacementAddForm(ServiceForm):
         choices=[(k.value, k.label) for k in PLACEMENT_URGENCIES],
         initial=UrgentActionKind.EMERGENCY_PLACEMENT,
     )
-    urgent_reason = _text(gettext_lazy("Urgent because"), help_text=gettext_lazy("Required for an urgent placement."))
+    urgent_reason = text_field(
+        gettext_lazy("Urgent because"), help_text=gettext_lazy("Required for an urgent placement.")
+    )
     together_with = forms.ModelChoiceField(
         label=gettext_lazy("Together with"),
         queryset=Placement.objects.none(),
@@ -219,7 +151,7 @@ class ChildTieAddForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.actor is not None:
-            self._cases(self.fields["other_case"]).queryset = _cases_for(self.actor)
+            self._cases(self.fields["other_case"]).queryset = cases_for(self.actor, Action.WORK).order_by("reference")
 
     def arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -236,8 +168,8 @@ class UrgentActionAddForm(ServiceForm):
         ],
         help_text=gettext_lazy("Emergency placements and safety moves are added as urgent placements."),
     )
-    reason = _text(gettext_lazy("Reason"), required=True)
-    taken_at = _when(gettext_lazy("Taken"))
+    reason = text_field(gettext_lazy("Reason"), required=True)
+    taken_at = when_field(gettext_lazy("Taken"))
 
     class Meta:
         model = UrgentAction
@@ -253,14 +185,14 @@ class HeldEventAddForm(ServiceForm):
     where = forms.CharField(
         label=gettext_lazy("Where"), required=False, help_text=gettext_lazy("Stored sealed with the child's own key.")
     )
-    held_by_agency = _agencies(gettext_lazy("Held by (agency)"))
+    held_by_agency = agency_field(gettext_lazy("Held by (agency)"))
     held_by = forms.CharField(
         label=gettext_lazy("Held by"),
         max_length=200,
         required=False,
         help_text=gettext_lazy("When not an agency here."),
     )
-    since = _when(gettext_lazy("Held since"))
+    since = when_field(gettext_lazy("Held since"))
 
     class Meta:
         model = HeldEvent
@@ -272,13 +204,15 @@ class HeldEventAddForm(ServiceForm):
 
 
 class MissingReportAddForm(ServiceForm):
-    missing_since = _when(gettext_lazy("Missing since"))
-    reason = _text(gettext_lazy("Circumstances"))
-    last_seen_where = _text(
+    missing_since = when_field(gettext_lazy("Missing since"))
+    reason = text_field(gettext_lazy("Circumstances"))
+    last_seen_where = text_field(
         gettext_lazy("Last seen where, with whom"), help_text=gettext_lazy("Stored sealed with the child's own key.")
     )
-    police_reported_at = _when(gettext_lazy("Reported to the police"), gettext_lazy("Leave empty for now: at once."))
-    police_agency = _agencies(gettext_lazy("Police"), kinds=(AgencyKind.POLICE,))
+    police_reported_at = when_field(
+        gettext_lazy("Reported to the police"), gettext_lazy("Leave empty for now: at once.")
+    )
+    police_agency = agency_field(gettext_lazy("Police"), kinds=(AgencyKind.POLICE,))
     police_reference = forms.CharField(label=gettext_lazy("Police reference"), max_length=100, required=False)
     may_have_crossed_to = forms.CharField(
         label=gettext_lazy("May have crossed the border to"),
@@ -289,7 +223,7 @@ class MissingReportAddForm(ServiceForm):
     notice_could_endanger = forms.BooleanField(
         label=gettext_lazy("Notice to that country could endanger the child or family"), required=False
     )
-    notice_withheld_reason = _text(gettext_lazy("Why notice is withheld"))
+    notice_withheld_reason = text_field(gettext_lazy("Why notice is withheld"))
 
     class Meta:
         model = MissingReport
@@ -313,14 +247,14 @@ class MissingReportAddForm(ServiceForm):
 
 class ChargeAddForm(ServiceForm):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ChargeKind.choices)
-    acts_text = _text(
+    acts_text = text_field(
         gettext_lazy("The acts charged or penalised"), help_text=gettext_lazy("Stored sealed with the child's own key.")
     )
-    authority = _agencies(gettext_lazy("Authority"))
+    authority = agency_field(gettext_lazy("Authority"))
     authority_name = forms.CharField(
         label=gettext_lazy("Authority, when not an agency here"), max_length=200, required=False
     )
-    since = _when(gettext_lazy("Faced since"))
+    since = when_field(gettext_lazy("Faced since"))
 
     class Meta:
         model = Charge
@@ -338,10 +272,6 @@ class ChargeAddForm(ServiceForm):
         }
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-
-
 class ReviewForm(forms.Form):
     review = forms.CharField(label=gettext_lazy("Review"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
 
@@ -356,123 +286,8 @@ class ReleaseForm(forms.Form):
 
 
 # --- The admins ---------------------------------------------------------------------------
-class CareAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
-    """Scoped by case visibility; added through a service; never changed in place or deleted."""
-
-    add_form: ClassVar[type[ServiceForm]]
-    add_fieldsets: ClassVar[Any]
-    # The service that records what the add form holds.
-    record: ClassVar[Callable[..., models.Model]]
-    # Sealed columns the record's page opens (a read of the child's record, logged).
-    sealed: ClassVar[tuple[str, ...]] = ()
-    show_full_result_count = False
-
-    def scope(self, actor: User) -> QuerySet[Any]:
-        # Each admin below narrows this to what the actor may see; the base shows nothing.
-        nothing: QuerySet[Any] = self.model._default_manager.none()
-        return nothing
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(_case_roles(request))
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(_case_roles(request))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return bool(_case_roles(request))
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # records are facts; what follows them is an action through a service
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return self.scope(_actor(request))
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        found = super().get_object(request, object_id, from_field)
-        if found is None:
-            raise Http404  # out of scope answers like a record that does not exist
-        return found
-
-    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return () if obj is None else self.readonly_fields
-
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        if obj is None:
-            kwargs["form"] = type(self.add_form.__name__, (self.add_form,), {"actor": _actor(request)})
-            # The add form declares its own fields, some named like the sealed column they fill:
-            # a model form may not list those (non-editable), so none is listed.
-            kwargs["fields"] = None
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        created = type(self).record(actor=_actor(request), **form.arguments())
-        _became(obj, created)
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Nothing besides the service writes."""
-
-    def render_change_form(  # noqa: PLR0917 - Django's signature
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Any = None,
-    ) -> HttpResponse:
-        if obj is not None and obj.pk is not None and self.sealed:
-            current_reader().note(obj.case)  # the page is a read of the case, a value opened or not
-        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
-
-    def opened(self, obj: Any, column: str) -> str:
-        reader = current_reader()
-        value = selectors.sealed_text(obj, column, actor=reader.actor, channel=reader.channel)
-        return _("Anonymised") if value is None else value
-
-    def confirm_then(
-        self,
-        request: HttpRequest,
-        queryset: QuerySet[Any],
-        *,
-        action: str,
-        title: str,
-        form_class: type[forms.Form],
-        apply: Callable[[Any, dict[str, Any]], str],
-    ) -> HttpResponse | None:
-        """Ask for the form's values, then apply them to each selected record through a service."""
-        records = list(queryset)
-        form = form_class(request.POST if request.POST.get("confirm") else None)
-        if not form.is_valid():
-            context = {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "subtitle": None,
-                "opts": self.opts,
-                "action": action,
-                "records": records,
-                "form": form,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                "media": self.media,
-            }
-            return TemplateResponse(request, ACTION_TEMPLATE, context)
-        for record in records:
-            try:
-                done = apply(record, form.cleaned_data)
-            except ACTION_REFUSALS as refusal:
-                self.message_refusal(request, refusal, about=str(record))
-            else:
-                self.message_user(request, done, messages.SUCCESS)
-        return None
-
-
 @admin.register(Placement)
-class PlacementAdmin(CareAdmin):
+class PlacementAdmin(ServiceAdmin):
     add_form = PlacementAddForm
     record = services.placement_record
     sealed = ("address", "justification", "urgent_reason", "separation_decision", "end_reason")
@@ -540,7 +355,7 @@ class PlacementAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("End the placement, or cancel a planned one"))
     def end_placement(self, request: HttpRequest, queryset: QuerySet[Placement]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def end(placement: Placement, data: dict[str, Any]) -> str:
             services.placement_end(actor=actor, placement=placement, reason=data["reason"])
@@ -551,7 +366,7 @@ class PlacementAdmin(CareAdmin):
 
 
 @admin.register(ChildTie)
-class ChildTieAdmin(CareAdmin):
+class ChildTieAdmin(ServiceAdmin):
     add_form = ChildTieAddForm
     record = services.child_tie_record
     list_display = ("kind", "child", "tied_to", "recorded_at")
@@ -565,7 +380,7 @@ class ChildTieAdmin(CareAdmin):
 
 
 @admin.register(UrgentAction)
-class UrgentActionAdmin(CareAdmin):
+class UrgentActionAdmin(ServiceAdmin):
     add_form = UrgentActionAddForm
     record = services.urgent_action_record
     list_display = ("case", "kind", "taken_at", "taken_by", "review_due_at", "supervisor_reviewed_at",
@@ -604,7 +419,7 @@ class UrgentActionAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Record your review"))
     def record_review(self, request: HttpRequest, queryset: QuerySet[UrgentAction]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def review(action: UrgentAction, data: dict[str, Any]) -> str:
             services.urgent_action_review(actor=actor, action=action, review=data["review"])
@@ -615,7 +430,7 @@ class UrgentActionAdmin(CareAdmin):
 
 
 @admin.register(HeldEvent)
-class HeldEventAdmin(CareAdmin):
+class HeldEventAdmin(ServiceAdmin):
     add_form = HeldEventAddForm
     record = services.held_record
     sealed = ("place", "held_by", "release_note")
@@ -659,7 +474,7 @@ class HeldEventAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Record the release"))
     def record_release(self, request: HttpRequest, queryset: QuerySet[HeldEvent]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def release(event: HeldEvent, data: dict[str, Any]) -> str:
             services.held_release(actor=actor, event=event, note=data["note"])
@@ -670,7 +485,7 @@ class HeldEventAdmin(CareAdmin):
 
 
 @admin.register(MissingReport)
-class MissingReportAdmin(CareAdmin):
+class MissingReportAdmin(ServiceAdmin):
     add_form = MissingReportAddForm
     record = services.missing_report
     sealed = ("last_seen", "notice_withheld_reason")
@@ -714,7 +529,7 @@ class MissingReportAdmin(CareAdmin):
 
 
 @admin.register(Charge)
-class ChargeAdmin(CareAdmin):
+class ChargeAdmin(ServiceAdmin):
     add_form = ChargeAddForm
     record = services.charge_record
     sealed = ("acts",)

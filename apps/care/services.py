@@ -46,6 +46,7 @@ from apps.care.models import (
     UrgentActionKind,
 )
 from apps.cases import vault
+from apps.cases.access import Action, require
 from apps.cases.models import Case
 from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import case_details_update
@@ -71,17 +72,6 @@ def _lock(case: Case) -> None:
     """Writers of one case's placements and risk meet here one after the other: two placements
     at once cannot both find no current placement, and a second report waits for the first."""
     Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).first()
-
-
-def _require_case_staff(actor: User, case: Case) -> None:
-    """A caseworker or supervisor of the owning agency who may act on the case.
-
-    A case the actor may not see is a 404; one they see in another role (its guardian) a 403.
-    """
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
-    if not agency_roles(actor=actor, agency_id=case.owning_agency_id) & CASE_ROLES:
-        raise PermissionDenied(_("Only caseworkers and supervisors of the agency holding the case record this."))
 
 
 def _seal(case: Case, model: type[models.Model], column: str, value: str) -> bytes | None:
@@ -232,7 +222,7 @@ def urgent_action_record(
     recorded with `placement_record(urgent=True)`, missing children with `missing_report`.
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     if kind in PLACEMENT_URGENCIES:
         raise ValidationError({"kind": _("Record the placement itself, as urgent.")})
     if kind == UrgentActionKind.MISSING_REPORT:
@@ -440,7 +430,7 @@ def placement_record(
     the urgent reason, the decision to live apart) is sealed.
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     _lock(case)
     moment = at or timezone.now()
     starts = starts_at or moment
@@ -507,7 +497,7 @@ def placement_end(
     the placement that was to end when it started goes on as it would have without it."""
     locked = Placement.objects.select_for_update().get(pk=placement.pk)
     case = _load(locked.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     _lock(case)
     reason = _required(reason, "end_reason", _("Say why the placement ends."))
     moment = at or timezone.now()
@@ -556,8 +546,8 @@ def child_tie_record(*, actor: User, case: Case, other_case: Case, kind: str, at
     (`other_case`): from then on they are placed together unless a best-interests decision
     says otherwise. The actor must be able to act on both cases."""
     case, other_case = _load(case), _load(other_case)
-    _require_case_staff(actor, case)
-    _require_case_staff(actor, other_case)
+    require(actor, Action.WORK, case)
+    require(actor, Action.WORK, other_case)
     if kind not in TieKind.values:
         raise ValidationError({"kind": _("Unknown tie.")})
     if case.child_id == other_case.child_id:
@@ -595,7 +585,7 @@ def held_record(
     day until `held_release`. Where they are held, and by whom, is sealed.
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     if place_kind not in HeldPlace.values:
         raise ValidationError({"place_kind": _("Unknown place.")})
     moment = at or timezone.now()
@@ -626,7 +616,7 @@ def held_release(
     """Record the child's release: the daily reviews stop, and those still open are closed."""
     locked = HeldEvent.objects.select_for_update().get(pk=event.pk)
     case = _load(locked.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     released = released_at or moment
     _plausible(released, core_dates.CASE_EVENT, _lazy("time of the release"), moment)
@@ -738,7 +728,7 @@ def missing_report(
     or family. Where the child was last seen, and why notice is withheld, are sealed.
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     _lock(case)
     moment = at or timezone.now()
     since = missing_since or moment
@@ -790,7 +780,7 @@ def charge_record(
     being trafficked. Refuses nothing: raises NON_PUNISHMENT — the rule's code on each alert —
     to the supervisors, the guardian and legal aid. The acts are sealed."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     if kind not in ChargeKind.values:
         raise ValidationError({"kind": _("Unknown kind of charge or penalty.")})
     moment = at or timezone.now()

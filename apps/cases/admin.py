@@ -33,6 +33,7 @@ from apps.accounts.models import Agency, Membership, Role, Team, User
 from apps.accounts.selectors import membership_list_for_user
 from apps.audit.models import Channel
 from apps.cases import htcds, services
+from apps.cases.access import Action, cases_for, roles_for
 from apps.cases.models import (
     Case,
     CaseState,
@@ -45,7 +46,7 @@ from apps.cases.models import (
     PossibleDuplicateNotice,
 )
 from apps.cases.reading import ReadLoggedAdmin, SealedReader, reader_for
-from apps.cases.selectors import agency_roles, case_visibility
+from apps.cases.selectors import agency_roles
 from apps.cases.workflow import transitions
 from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, staff_roles
 from apps.core.crypto import KeyUnavailable
@@ -93,11 +94,6 @@ def _actor(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise PermissionDenied
     return user
-
-
-def _case_roles(request: HttpRequest) -> set[str]:
-    """The case roles the staff user holds in any agency now; read once per request."""
-    return set(staff_roles(request) & set(CASE_ROLES))
 
 
 def _supervises(request: HttpRequest, agency_id: int) -> bool:
@@ -357,7 +353,7 @@ class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
     can_delete = False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(_case_roles(request))
+        return bool(roles_for(Action.WORK, staff_roles(request)))
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -633,22 +629,22 @@ class CaseAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
 
     # Access: case roles, never superuser status or model permissions.
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(_case_roles(request))
+        return bool(roles_for(Action.WORK, staff_roles(request)))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(_case_roles(request))
+        return bool(roles_for(Action.WORK, staff_roles(request)))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return bool(_case_roles(request))
+        return bool(roles_for(Action.WORK, staff_roles(request)))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(_case_roles(request))
+        return bool(roles_for(Action.WORK, staff_roles(request)))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
-        return Case.objects.filter(case_visibility(actor=_actor(request)))
+        return cases_for(_actor(request), Action.READ)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Case | None:
         """A case the user may see, its read logged; any other id is a logged 404 (ReadLoggedAdmin)."""
@@ -938,7 +934,7 @@ class PossibleDuplicateNoticeAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     actions = ("mark_dealt_with",)
 
     def _supervises(self, request: HttpRequest) -> bool:
-        return Role.SUPERVISOR in _case_roles(request)
+        return bool(roles_for(Action.SUPERVISE, staff_roles(request)))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._supervises(request)

@@ -35,8 +35,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from apps.audit.models import Channel, RecordAccess
 from apps.audit.services import record_access_log
 from apps.cases import vault
+from apps.cases.access import case_visibility
 from apps.cases.models import Case, Child
-from apps.cases.selectors import case_visibility
 from apps.core.crypto import KeyUnavailable
 
 

@@ -1,46 +1,21 @@
 """Every read of cases and children, scoped at the query by what the actor may see."""
 
-from datetime import datetime
-
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
-from apps.accounts.models import Membership, Role, User
+from apps.accounts.models import Membership, User
 from apps.audit.services import record_access_log
+from apps.cases import access
+from apps.cases.access import Action, cases_for
 from apps.cases.models import Case, Child
 
-
-def case_visibility(*, actor: User, at: datetime | None = None) -> Q:
-    """The one condition for "actor may see this case", from live rows.
-
-    A supervisor sees every case of their agency; a caseworker sees the cases of their
-    agency assigned to them or held by one of their teams; a guardian sees their wards'
-    cases while the appointment is active. Superuser status and model permissions add
-    nothing. Referrals join here when they come.
-    """
-    from apps.guardianship.selectors import active_appointments
-
-    if not actor.is_authenticated or not actor.is_active:
-        return Q(pk__in=[])
-    moment = at or timezone.now()
-    memberships = Membership.objects.active(at=moment).filter(user=actor)
-    supervises = memberships.filter(role=Role.SUPERVISOR, agency=OuterRef("owning_agency"))
-    works_in = memberships.filter(role=Role.CASEWORKER, agency=OuterRef("owning_agency"))
-    in_team = works_in.filter(team=OuterRef("team"))
-    # A guardian, for their ward, while the appointment is active (and they are a guardian).
-    guards = active_appointments(at=moment).filter(guardian=actor, case=OuterRef("pk"))
-    is_guardian = memberships.filter(role=Role.GUARDIAN)
-    return (
-        Q(Exists(supervises))
-        | (Q(Exists(works_in)) & (Q(assigned_caseworker=actor) | Q(Exists(in_team))))
-        | (Q(Exists(guards)) & Q(Exists(is_guardian)))
-    )
+# The access policy's one condition, for the selectors of every app to build on.
+case_visibility = access.case_visibility
 
 
 def case_list(*, actor: User) -> QuerySet[Case]:
     return (
-        Case.objects.filter(case_visibility(actor=actor))
+        cases_for(actor, Action.READ)
         .select_related("owning_agency", "team", "assigned_caseworker", "child")
         .order_by("-created_at")
     )
@@ -58,13 +33,13 @@ def case_get(*, actor: User, reference: str, channel: str, action: str = "view")
 
 
 def child_list(*, actor: User) -> QuerySet[Child]:
-    visible_cases = Case.objects.filter(case_visibility(actor=actor), child=OuterRef("pk"))
+    visible_cases = cases_for(actor, Action.READ).filter(child=OuterRef("pk"))
     return Child.objects.filter(Exists(visible_cases))
 
 
 def case_may_act(*, actor: User, case: Case) -> bool:
-    """May change the case: sees it, as caseworker or supervisor of its agency."""
-    return Case.objects.filter(case_visibility(actor=actor), pk=case.pk).exists()
+    """Sees the case (its role towards it is asked by `access.require`)."""
+    return cases_for(actor, Action.READ).filter(pk=case.pk).exists()
 
 
 def agency_roles(*, actor: User, agency_id: int) -> set[str]:

@@ -20,16 +20,15 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.accounts.models import Agency, Membership, Role, User
+from apps.accounts.models import Agency, Role, User
 from apps.audit.models import Channel
+from apps.cases.access import Action, cases_for
 from apps.cases.models import Case
 from apps.cases.reading import Denial, ReadLoggedAdmin, current_reader
-from apps.cases.selectors import case_visibility
 from apps.casework import selectors, services
 from apps.casework.models import (
     NOT_AN_INVESTIGATIVE_ACCOUNT,
@@ -45,12 +44,10 @@ from apps.casework.models import (
     NoteAccess,
     Responsible,
 )
-from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, staff_roles
-from apps.guardianship.selectors import active_appointments
+from apps.core.admin import ACTION_REFUSALS, ACTION_TEMPLATE, ServiceRefusalsMixin, staff_roles
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 TIMELINE_ROLES = CASE_ROLES | {Role.GUARDIAN}
-ACTION_TEMPLATE = "admin/casework/action_form.html"
 TIMELINE_TEMPLATE = "admin/casework/timeline.html"
 
 
@@ -64,18 +61,6 @@ def actor_of(request: HttpRequest) -> User:
 def roles_of(request: HttpRequest) -> set[str]:
     """The roles the staff user holds in any agency now; read once per request."""
     return set(staff_roles(request))
-
-
-def staff_cases(actor: User) -> QuerySet[Case]:
-    """Cases the actor sees and works on as caseworker or supervisor of the owning agency."""
-    agencies = Membership.objects.active().filter(user=actor, role__in=CASE_ROLES).values("agency")
-    return Case.objects.filter(case_visibility(actor=actor), owning_agency__in=agencies).order_by("reference")
-
-
-def wards(actor: User) -> QuerySet[Case]:
-    """Cases where the actor is the active representative or guardian."""
-    mine = active_appointments(at=timezone.now()).filter(guardian=actor).values("case")
-    return Case.objects.filter(case_visibility(actor=actor), pk__in=mine).order_by("reference")
 
 
 def became(obj: models.Model, created: models.Model) -> None:
@@ -113,7 +98,7 @@ class ServiceForm(forms.ModelForm):  # type: ignore[type-arg]
             self.choices("case").queryset = self.cases(self.actor)
 
     def cases(self, actor: User) -> QuerySet[Case]:
-        return staff_cases(actor)
+        return cases_for(actor, Action.WORK).order_by("reference")
 
     def choices(self, name: str) -> "forms.ModelChoiceField[Any]":
         return cast("forms.ModelChoiceField[Any]", self.fields[name])
@@ -283,7 +268,7 @@ class DecisionAddForm(WhoFields):
         super().__init__(*args, **kwargs)
         self.fields["case"].required = False
         if self.actor is not None:
-            staff = staff_cases(self.actor).values("pk")
+            staff = cases_for(self.actor, Action.WORK).values("pk")
             self.choices("conference").queryset = selectors.conference_list(actor=self.actor).filter(case__in=staff)
 
     def arguments(self) -> dict[str, Any]:
@@ -300,7 +285,7 @@ class ConferenceRequestAddForm(ServiceForm):
         fields = ()
 
     def cases(self, actor: User) -> QuerySet[Case]:
-        return wards(actor)
+        return cases_for(actor, Action.GUARD).order_by("reference")
 
     def arguments(self) -> dict[str, Any]:
         return {"case": self.cleaned_data["case"], "reason": self.cleaned_data["reason_text"]}

@@ -23,8 +23,9 @@ from apps.accounts.models import Agency, Role, User
 from apps.alerts.models import Alert, AlertKind
 from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import vault
+from apps.cases.access import Action, require
 from apps.cases.models import Case
-from apps.cases.selectors import agency_roles, case_may_act
+from apps.cases.selectors import case_may_act
 from apps.casework.models import (
     ACCESS_ORDER,
     CarePlanAction,
@@ -49,13 +50,6 @@ CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 
 def _load(case: Case) -> Case:
     return Case.objects.select_related("child", "owning_agency").get(pk=case.pk)
-
-
-def _require_case_staff(actor: User, case: Case) -> None:
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
-    if not agency_roles(actor=actor, agency_id=case.owning_agency_id) & CASE_ROLES:
-        raise PermissionDenied(_("Only caseworkers and supervisors of the agency holding the case record this."))
 
 
 def _seal(case: Case, model: type[models.Model], column: str, value: str) -> bytes | None:
@@ -88,7 +82,7 @@ def note_write(
     level (a correction never opens a note up).
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     if not not_investigative:
         raise ValidationError({"not_investigative": _(
             "A note is never an investigative account: that belongs with the police. Confirm this note is not one."
@@ -144,7 +138,7 @@ class Who:
 def care_plan_goal_set(*, actor: User, case: Case, area: str, text: str, at: datetime | None = None) -> CarePlanGoal:
     """Add a goal to the child's care plan, in one of the areas; its text is sealed."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     if area not in GoalArea.values:
         raise ValidationError({"area": _("Choose the goal's area.")})
     goal = CarePlanGoal(case=case, area=area, recorded_by=actor, recorded_at=at or timezone.now())
@@ -158,7 +152,7 @@ def care_plan_goal_status_set(
     *, actor: User, goal: CarePlanGoal, status: str, at: datetime | None = None
 ) -> CarePlanGoal:
     locked = CarePlanGoal.objects.select_for_update().get(pk=goal.pk)
-    _require_case_staff(actor, _load(locked.case))
+    require(actor, Action.WORK, _load(locked.case))
     if status not in GoalStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     if status == locked.status:
@@ -183,7 +177,7 @@ def care_plan_action_add(
 ) -> CarePlanAction:
     """Who does what by when (a person, an agency, the child or the guardian); the text is sealed."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     who = who.checked()
     if goal is not None and goal.case_id != case.pk:
         raise ValidationError({"goal": _("The goal belongs to another case.")})
@@ -200,7 +194,7 @@ def care_plan_action_add(
 @transaction.atomic
 def care_plan_action_done(*, actor: User, action: CarePlanAction, at: datetime | None = None) -> CarePlanAction:
     locked = CarePlanAction.objects.select_for_update().get(pk=action.pk)
-    _require_case_staff(actor, _load(locked.case))
+    require(actor, Action.WORK, _load(locked.case))
     if locked.done_at is not None:
         raise ValidationError(_("This action is already done."))
     CarePlanAction.objects.filter(pk=locked.pk).update(done_at=at or timezone.now(), done_by=actor)
@@ -212,7 +206,7 @@ def care_plan_action_done(*, actor: User, action: CarePlanAction, at: datetime |
 def care_plan_review_schedule(*, actor: User, case: Case, due_on: date, at: datetime | None = None) -> CarePlanReview:
     """Set a date by which the care plan is reviewed; CARE_PLAN_REVIEW_DUE once it passes unheld."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     core_dates.refuse_implausible(due_on, core_dates.PLANNED, field=_lazy("date the review is due"), at=at)
     return CarePlanReview.objects.create(
         case=case, due_on=due_on, scheduled_by=actor, scheduled_at=at or timezone.now()
@@ -227,7 +221,7 @@ def care_plan_review_record(
     moment = at or timezone.now()
     locked = CarePlanReview.objects.select_for_update().get(pk=review.pk)
     case = _load(locked.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     if locked.held_at is not None:
         raise ValidationError(_("This review is already recorded."))
     outcome = _required(outcome, "outcome", _("Say what the review found."))
@@ -334,7 +328,7 @@ def conference_record(
     their agency), the agencies represented, and its decisions, each with who and by when.
     Answering a guardian's request closes its alert."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     core_dates.refuse_implausible_dates(
         [(held_at, core_dates.CASE_EVENT, _lazy("date the conference was held"))]
@@ -373,5 +367,5 @@ def conference_record(
 def conference_decision_add(*, actor: User, conference: CaseConference, decision: DecisionInput) -> ConferenceDecision:
     """Add a decision of a conference already recorded."""
     case = _load(conference.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     return _decision_add(conference, case, decision)

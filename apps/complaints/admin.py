@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Membership, Role, User
+from apps.cases.access import Action, cases_for
 from apps.cases.models import Case
-from apps.casework.admin import CASE_ROLES, ScopedAdmin, ServiceForm, actor_of, opened, staff_cases, text_field, wards
+from apps.casework.admin import CASE_ROLES, ScopedAdmin, ServiceForm, actor_of, opened, text_field
 from apps.complaints import selectors, services
 from apps.complaints.models import AnswerChannel, Complaint, ComplaintAbout, ComplaintStatus, LodgedBy
 from apps.guardianship.selectors import active_appointments
@@ -31,7 +32,7 @@ COMPLAINT_ROLES = frozenset({*CASE_ROLES, Role.GUARDIAN, Role.AGENCY_ADMIN})
 
 def lodgeable_cases(actor: User) -> QuerySet[Case]:
     """The actor's wards, and the cases they work on as staff (to record a child's complaint)."""
-    return Case.objects.filter(Q(pk__in=wards(actor).values("pk")) | Q(pk__in=staff_cases(actor).values("pk")))
+    return cases_for(actor, Action.WORK_OR_GUARD)
 
 
 def nameable_people(cases: QuerySet[Case]) -> QuerySet[User]:

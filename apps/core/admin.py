@@ -1,19 +1,42 @@
 """Admin conventions: nothing is deleted in bulk, access follows Haven's roles, and what
-the services refuse is shown to the user rather than turned into an error page."""
+the services refuse is shown to the user rather than turned into an error page.
 
-from collections.abc import Iterable
-from typing import Any
+The service-admin kit every app's admin builds on:
+
+- `ServiceAdmin`: the scoped admin base. Lists and pages show only what `scope(actor)`
+  returns (a record outside it is a 404), records are added through one service call and
+  never changed in place or deleted, and sealed values are opened through the reading kit.
+- `ServiceForm`: the add form that becomes one service call (`arguments()`), offering only
+  the cases the actor works on; `ReasonForm` for actions that need a reason.
+- `ConfirmThenActMixin.confirm_then`: an action that asks for a form's values on one page
+  (`ACTION_TEMPLATE`), then calls a service for each selected record.
+- `acting_user`, and the form fields `text_field`, `when_field` and `agency_field`.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers, widgets
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db import models
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from apps.accounts.models import User
+from apps.accounts.models import Agency, User
 from apps.accounts.selectors import membership_list_for_user, user_is_operator
+from apps.cases.access import Action, cases_for, roles_for
+from apps.cases.models import Case
+from apps.cases.reading import ReadLoggedAdmin, current_reader, sealed_text_for
 from apps.core.errors import StaleRecord, TransitionNotAllowed
 from apps.core.rules import RuleViolation
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 # Records of children are never deleted in bulk from a list page.
 admin.site.disable_action("delete_selected")
@@ -154,3 +177,224 @@ class ServiceRefusalsMixin(admin.ModelAdmin):  # type: ignore[type-arg]
         form = super().get_form(request, obj, change=change, **kwargs)
         refusal: Exception | None = getattr(request, _REFUSAL, None)
         return form if refusal is None else _with_refusal(form, refusal)
+
+
+# --- The service-admin kit ----------------------------------------------------------------
+# The one page an action asks its values on, whichever app's admin it belongs to.
+ACTION_TEMPLATE = "admin/action_form.html"
+
+Label: TypeAlias = "str | _StrPromise"
+LEAVE_EMPTY = gettext_lazy("Leave empty for now.")
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user the services act as. Anyone else gets a 404, as for a record out of
+    scope: the admin's own permission checks have already turned them away before this."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    return user
+
+
+def when_field(label: Label, help_text: Label = LEAVE_EMPTY) -> forms.SplitDateTimeField:
+    """An optional date and time, in the admin's date and time widgets; the service says what empty means."""
+    return forms.SplitDateTimeField(label=label, required=False, widget=widgets.AdminSplitDateTime, help_text=help_text)
+
+
+def text_field(label: Label, *, required: bool = False, help_text: Label = "") -> forms.CharField:
+    """A few lines of free text, optional unless `required`; the service seals it where it holds a child's details."""
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": 3}), help_text=help_text
+    )
+
+
+def agency_field(label: Label, *, kinds: tuple[str, ...] = ()) -> forms.ModelChoiceField:  # type: ignore[type-arg]
+    """An optional choice among the active agencies, of the given kinds if any are named."""
+    agencies = Agency.objects.filter(is_active=True)
+    if kinds:
+        agencies = agencies.filter(kind__in=kinds)
+    return forms.ModelChoiceField(label=label, queryset=agencies, required=False)
+
+
+class ServiceForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The arguments of one service call, handed over by `arguments()`. The service validates
+    them and writes, so the model's own validation of a half-built instance is skipped here."""
+
+    actor: User | None = None  # set per request by ServiceAdmin.get_form
+    cases: "QuerySet[Case] | None" = None  # the cases the actor may pick, set with the actor
+
+    case = forms.ModelChoiceField(label=gettext_lazy("Case"), queryset=Case.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.cases is not None:
+            self._cases(self.fields["case"]).queryset = self.cases
+
+    @staticmethod
+    def _cases(field: forms.Field) -> "forms.ModelChoiceField[Case]":
+        return cast("forms.ModelChoiceField[Case]", field)
+
+    def arguments(self) -> dict[str, Any]:
+        """The service's keyword arguments (besides the actor), from the cleaned data."""
+        raise NotImplementedError
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class ReasonForm(forms.Form):
+    """The one value an action that needs a reason asks for."""
+
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConfirmThenActMixin(ServiceRefusalsMixin):
+    """Actions that ask for values first, then call a service for each selected record."""
+
+    action_template: ClassVar[str] = ACTION_TEMPLATE
+
+    def confirm_then(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Any],
+        *,
+        action: str,
+        title: str,
+        form_class: type[forms.Form],
+        apply: Callable[[Any, dict[str, Any]], str],
+    ) -> HttpResponse | None:
+        """Ask for the form's values, then apply them to each selected record through a service.
+
+        `apply(record, cleaned_data)` calls the service and returns the success message; what a
+        service refuses becomes an error message naming the record, and the others go ahead.
+        """
+        records = list(queryset)
+        form = form_class(request.POST if request.POST.get("confirm") else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "subtitle": None,
+                "opts": self.opts,
+                "action": action,
+                "records": records,
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            }
+            return TemplateResponse(request, self.action_template, context)
+        for record in records:
+            try:
+                done = apply(record, form.cleaned_data)
+            except ACTION_REFUSALS as refusal:
+                self.message_refusal(request, refusal, about=str(record))
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+        return None
+
+
+def _became(obj: models.Model, created: models.Model) -> None:
+    """The admin's unsaved instance takes the values of the record the service created."""
+    for field in created._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(created, field.attname))
+    obj._state.adding = False
+
+
+class ServiceAdmin(ConfirmThenActMixin, ReadLoggedAdmin):
+    """Scoped by case visibility; added through a service; never changed in place or deleted.
+
+    A subclass names its `scope(actor)` (a selector), its `add_form` (a ServiceForm) and
+    `add_fieldsets`, the service that `record`s what the add form holds, and the `sealed`
+    columns its page opens with `opened(obj, column)`. Who may open it (`may_work`) and the
+    cases the add form offers (`case_choices`) are the access policy's answers for working on
+    a case (`Action.WORK`, in apps/cases/access.py); superuser status and model permissions
+    add nothing.
+    """
+
+    add_form: ClassVar[type[ServiceForm]]
+    add_fieldsets: ClassVar[Any]
+    # The service that records what the add form holds.
+    record: ClassVar[Callable[..., models.Model]]
+    # Sealed columns the record's page opens (a read of the child's record, logged).
+    sealed: ClassVar[tuple[str, ...]] = ()
+    show_full_result_count = False
+
+    def scope(self, actor: User) -> QuerySet[Any]:
+        # Each admin narrows this to what the actor may see; the base shows nothing.
+        nothing: QuerySet[Any] = self.model._default_manager.none()
+        return nothing
+
+    def may_work(self, request: HttpRequest) -> bool:
+        """Whether the signed-in staff user holds, now, a role that works on some case."""
+        return bool(roles_for(Action.WORK, staff_roles(request)))
+
+    def case_choices(self, actor: User) -> QuerySet[Case]:
+        """The cases the add form offers: those the actor works on now."""
+        return cases_for(actor, Action.WORK).order_by("reference")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.may_work(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.may_work(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.may_work(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # records are facts; what follows them is an action through a service
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return self.scope(acting_user(request))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        found = super().get_object(request, object_id, from_field)
+        if found is None:
+            raise Http404  # out of scope answers like a record that does not exist
+        return found
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return () if obj is None else self.readonly_fields
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            actor = acting_user(request)
+            kwargs["form"] = type(
+                self.add_form.__name__, (self.add_form,), {"actor": actor, "cases": self.case_choices(actor)}
+            )
+            # The add form declares its own fields, some named like the sealed column they fill:
+            # a model form may not list those (non-editable), so none is listed.
+            kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        created = type(self).record(actor=acting_user(request), **form.arguments())
+        _became(obj, created)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Nothing besides the service writes."""
+
+    def render_change_form(  # noqa: PLR0917 - Django's signature
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None and obj.pk is not None and self.sealed:
+            current_reader().note(obj.case)  # the page is a read of the case, a value opened or not
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def opened(self, obj: Any, column: str) -> str:
+        """A sealed value of the record, opened for the page's reader (the read logged)."""
+        reader = current_reader()
+        value = sealed_text_for(actor=reader.actor, channel=reader.channel, record=obj, column=column, case=obj.case)
+        return _("Anonymised") if value is None else value

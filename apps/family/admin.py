@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import AgencyKind, User
-from apps.care.admin import CareAdmin, ReasonForm, ServiceForm, _actor, _agencies, _cases_for, _text, _when
+from apps.cases.access import Action, cases_for
+from apps.core.admin import ReasonForm, ServiceAdmin, ServiceForm, acting_user, agency_field, text_field, when_field
 from apps.core.rules import RuleViolation, Violations
 from apps.family import rules, selectors, services
 from apps.family.models import (
@@ -50,11 +51,11 @@ YES_NO = [("", "---------"), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("
 
 
 def _sealed_text(label: Any, *, required: bool = False, help_text: Any = SEALED_HELP) -> forms.CharField:
-    return _text(label, required=required, help_text=help_text)
+    return text_field(label, required=required, help_text=help_text)
 
 
 def _relatives_for(actor: User) -> QuerySet[Relative]:
-    return selectors.relative_list(actor=actor).filter(case__in=_cases_for(actor).values("pk"))
+    return selectors.relative_list(actor=actor).filter(case__in=cases_for(actor, Action.WORK).values("pk"))
 
 
 def _relative_field(label: Any, *, required: bool) -> "forms.ModelChoiceField[Relative]":
@@ -107,7 +108,7 @@ class FamilyAssessmentAddForm(ServiceForm):
     exploitation_links_text = _sealed_text(gettext_lazy("Findings on links to the exploitation"))
     conclusion = forms.ChoiceField(label=gettext_lazy("Conclusion"), choices=FamilyConclusion.choices)
     support_needed_text = _sealed_text(gettext_lazy("Support the family needs"))
-    completed_at = _when(gettext_lazy("Completed"), gettext_lazy("Leave empty for now."))
+    completed_at = when_field(gettext_lazy("Completed"), gettext_lazy("Leave empty for now."))
 
     class Meta:
         model = FamilyAssessment
@@ -148,7 +149,7 @@ class SecurityAssessmentAddForm(ServiceForm):
     sources_text = _sealed_text(gettext_lazy("Sources consulted"))
     safe = forms.BooleanField(label=gettext_lazy("Concludes the move is safe"), required=False)
     serious_harm_found = forms.BooleanField(label=gettext_lazy("Real risk of serious harm found"), required=False)
-    completed_at = _when(gettext_lazy("Completed"))
+    completed_at = when_field(gettext_lazy("Completed"))
 
     class Meta:
         model = RiskSecurityAssessment
@@ -175,7 +176,7 @@ class SecurityAssessmentAddForm(ServiceForm):
 
 class TracingRequestAddForm(ServiceForm):
     via = forms.ChoiceField(label=gettext_lazy("Via"), choices=TracingChannel.choices)
-    counterpart = _agencies(gettext_lazy("Counterpart agency abroad"), kinds=(AgencyKind.FOREIGN_COUNTERPART,))
+    counterpart = agency_field(gettext_lazy("Counterpart agency abroad"), kinds=(AgencyKind.FOREIGN_COUNTERPART,))
     country = forms.CharField(
         label=gettext_lazy("Tracing in (country)"),
         max_length=2,
@@ -197,7 +198,7 @@ class TracingRequestAddForm(ServiceForm):
             "It counts for its country, while that guardian is still the child's guardian."
         ),
     )
-    sent_at = _when(gettext_lazy("Sent"))
+    sent_at = when_field(gettext_lazy("Sent"))
 
     class Meta:
         model = TracingRequest
@@ -207,7 +208,8 @@ class TracingRequestAddForm(ServiceForm):
         super().__init__(*args, **kwargs)
         if self.actor is not None:
             cast("forms.ModelChoiceField[Relative]", self.fields["relative"]).queryset = _relatives_for(self.actor)
-            consents = selectors.tracing_consent_list(actor=self.actor).filter(case__in=_cases_for(self.actor))
+            works_on = cases_for(self.actor, Action.WORK)
+            consents = selectors.tracing_consent_list(actor=self.actor).filter(case__in=works_on)
             cast("forms.ModelChoiceField[TracingConsent]", self.fields["guardian_consent"]).queryset = consents
 
     def arguments(self) -> dict[str, Any]:
@@ -252,7 +254,8 @@ class TracingConsentAddForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.actor is not None:
-            guardians = User.objects.filter(appointments__case__in=_cases_for(self.actor)).distinct().order_by("pk")
+            works_on = cases_for(self.actor, Action.WORK)
+            guardians = User.objects.filter(appointments__case__in=works_on).distinct().order_by("pk")
             cast("forms.ModelChoiceField[User]", self.fields["guardian"]).queryset = guardians
 
     def arguments(self) -> dict[str, Any]:
@@ -270,7 +273,7 @@ class TracingConsentAddForm(ServiceForm):
 class TracingNotDoneAddForm(ServiceForm):
     reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=TracingNotDoneReason.choices)
     explanation_text = _sealed_text(gettext_lazy("Explanation"), required=True)
-    decided_at = _when(gettext_lazy("Decided"))
+    decided_at = when_field(gettext_lazy("Decided"))
 
     class Meta:
         model = TracingNotDone
@@ -306,7 +309,7 @@ class ResultsForm(forms.Form):
 
 # --- The admins ---------------------------------------------------------------------------
 @admin.register(Relative)
-class RelativeAdmin(CareAdmin):
+class RelativeAdmin(ServiceAdmin):
     add_form = RelativeAddForm
     record = services.relative_record
     sealed = ("names", "whereabouts", "contact")
@@ -369,7 +372,7 @@ class RelativeAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Record that the identity is verified"))
     def verify_identity(self, request: HttpRequest, queryset: QuerySet[Relative]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def verify(relative: Relative, data: dict[str, Any]) -> str:
             services.relative_identity_verify(actor=actor, relative=relative, method=data["method"], note=data["note"])
@@ -380,7 +383,7 @@ class RelativeAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Record that the relationship is verified"))
     def verify_relationship(self, request: HttpRequest, queryset: QuerySet[Relative]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def verify(relative: Relative, data: dict[str, Any]) -> str:
             services.relative_relationship_verify(
@@ -393,7 +396,7 @@ class RelativeAdmin(CareAdmin):
 
 
 @admin.register(FamilyAssessment)
-class FamilyAssessmentAdmin(CareAdmin):
+class FamilyAssessmentAdmin(ServiceAdmin):
     add_form = FamilyAssessmentAddForm
     record = services.family_assessment_complete
     sealed = ("situation",)
@@ -439,7 +442,7 @@ class FamilyAssessmentAdmin(CareAdmin):
 
 
 @admin.register(RiskSecurityAssessment)
-class RiskSecurityAssessmentAdmin(CareAdmin):
+class RiskSecurityAssessmentAdmin(ServiceAdmin):
     add_form = SecurityAssessmentAddForm
     record = services.security_assessment_complete
     sealed = tuple(name for name, _label in SECURITY_FACTORS)
@@ -467,7 +470,7 @@ class RiskSecurityAssessmentAdmin(CareAdmin):
 
 
 @admin.register(TracingRequest)
-class TracingRequestAdmin(CareAdmin):
+class TracingRequestAdmin(ServiceAdmin):
     add_form = TracingRequestAddForm
     record = services.tracing_request_open
     sealed = ("sought", "child_views", "results", "close_reason")
@@ -517,7 +520,7 @@ class TracingRequestAdmin(CareAdmin):
         return self.opened(obj, "close_reason")
 
     def _results(self, request: HttpRequest, queryset: QuerySet[TracingRequest], *, found: bool) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def record(tracing: TracingRequest, data: dict[str, Any]) -> str:
             done = services.tracing_request_result(actor=actor, request=tracing, found=found, results=data["results"])
@@ -537,7 +540,7 @@ class TracingRequestAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Close the request"))
     def close_request(self, request: HttpRequest, queryset: QuerySet[TracingRequest]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def close(tracing: TracingRequest, data: dict[str, Any]) -> str:
             services.tracing_request_close(actor=actor, request=tracing, reason=data["reason"])
@@ -548,7 +551,7 @@ class TracingRequestAdmin(CareAdmin):
 
 
 @admin.register(TracingConsent)
-class TracingConsentAdmin(CareAdmin):
+class TracingConsentAdmin(ServiceAdmin):
     add_form = TracingConsentAddForm
     record = services.tracing_consent_record
     sealed = ("words",)
@@ -580,7 +583,7 @@ class TracingConsentAdmin(CareAdmin):
 
 
 @admin.register(TracingNotDone)
-class TracingNotDoneAdmin(CareAdmin):
+class TracingNotDoneAdmin(ServiceAdmin):
     add_form = TracingNotDoneAddForm
     record = services.tracing_not_done_record
     sealed = ("explanation", "withdraw_reason")
@@ -607,7 +610,7 @@ class TracingNotDoneAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Withdraw the reason"))
     def withdraw(self, request: HttpRequest, queryset: QuerySet[TracingNotDone]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def apply(record: TracingNotDone, data: dict[str, Any]) -> str:
             services.tracing_not_done_withdraw(actor=actor, record=record, reason=data["reason"])

@@ -12,10 +12,9 @@ import re
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -24,8 +23,8 @@ from apps.accounts.models import Agency, AgencyKind, Role, User
 from apps.alerts.models import Alert, AlertKind
 from apps.alerts.services import alert_raise
 from apps.cases import vault
+from apps.cases.access import Action, require
 from apps.cases.models import Case, CaseState
-from apps.cases.selectors import agency_roles, case_may_act
 from apps.core import dates as core_dates
 from apps.core.rules import Violations
 from apps.family import rules
@@ -53,17 +52,6 @@ CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 # --- Shared ---------------------------------------------------------------------------------
 def _load(case: Case) -> Case:
     return Case.objects.select_related("child", "owning_agency").get(pk=case.pk)
-
-
-def _require_case_staff(actor: User, case: Case) -> None:
-    """A caseworker or supervisor of the owning agency who may act on the case.
-
-    A case the actor may not see is a 404; one they see in another role (its guardian) a 403.
-    """
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
-    if not agency_roles(actor=actor, agency_id=case.owning_agency_id) & CASE_ROLES:
-        raise PermissionDenied(_("Only caseworkers and supervisors of the agency holding the case record this."))
 
 
 def _seal(case: Case, model: type[models.Model], column: str, value: str) -> bytes | None:
@@ -126,7 +114,7 @@ def relative_record(
     Nothing is verified by recording: identity and relationship are verified separately.
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     relationship = _choice(relationship, Relationship, "relationship")
     names = _required(names, "names", _("Record the person's names, or how the child calls them."))
     if suspected_link:
@@ -146,7 +134,7 @@ def relative_record(
 def _locked_relative(actor: User, relative: Relative) -> tuple[Relative, Case]:
     locked = Relative.objects.select_for_update().get(pk=relative.pk)
     case = _load(locked.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     return locked, case
 
 
@@ -296,7 +284,7 @@ def security_assessment_complete(
     serious harm is never "safe". It counts for HAVEN_SECURITY_ASSESSMENT_VALID_DAYS.
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     country = _country(country, "country")
     errors: dict[str, str] = {}
@@ -397,7 +385,7 @@ def tracing_consent_record(
     if own is not None:
         appointment = own
     else:
-        _require_case_staff(actor, case)
+        require(actor, Action.WORK, case)
         core_dates.refuse_implausible(
             document_date, core_dates.CASE_EVENT, field=_lazy("date the consent was signed"), at=moment
         )
@@ -455,7 +443,7 @@ def tracing_request_open(
     child's views are sealed; the consent and the guardian who gave it are named on the request.
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     via = _choice(via, TracingChannel, "via")
     if via == TracingChannel.COUNTERPART_AGENCY:
@@ -513,7 +501,7 @@ def tracing_request_result(
     Tracing with results counts as done for a best-interests determination."""
     locked = TracingRequest.objects.select_for_update().get(pk=request.pk)
     case = _load(locked.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     results = _required(results, "results", _("Record the results."))
     if locked.status != TracingStatus.OPEN:
@@ -537,7 +525,7 @@ def tracing_request_close(
     Results already recorded stay, and still count as tracing done."""
     locked = TracingRequest.objects.select_for_update().get(pk=request.pk)
     case = _load(locked.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     reason = _required(reason, "reason", _("Say why the request is closed."))
     if locked.status == TracingStatus.CLOSED:
         raise ValidationError(_("This request is already closed."))
@@ -563,7 +551,7 @@ def tracing_not_done_record(
     It stands until withdrawn; a determination cites it. "Unsafe" also bars contact with the
     authorities of the country of origin (R8). The explanation is sealed."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     reason = _choice(reason, TracingNotDoneReason, "reason")
     explanation = _required(explanation, "explanation", _("Explain the reason."))
@@ -588,7 +576,7 @@ def tracing_not_done_withdraw(
     saying why (sealed)."""
     locked = TracingNotDone.objects.select_for_update().get(pk=record.pk)
     case = _load(locked.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     reason = _required(reason, "reason", _("Say why it is withdrawn."))
     moment = at or timezone.now()
     if locked.withdrawn_at is not None:

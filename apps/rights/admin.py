@@ -23,12 +23,12 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.accounts.models import Agency, Membership, Role, User
+from apps.accounts.models import Agency, Role, User
 from apps.cases import htcds
+from apps.cases.access import Action, cases_for
 from apps.cases.models import Case
 from apps.cases.reading import ReadLoggedAdmin, current_reader
-from apps.cases.selectors import case_visibility
-from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, refusal_messages, staff_roles
+from apps.core.admin import ACTION_REFUSALS, ACTION_TEMPLATE, ServiceRefusalsMixin, refusal_messages, staff_roles
 from apps.rights import selectors, services
 from apps.rights.models import (
     ChildRole,
@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 
 CASE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR)
 READ_ROLES = (*CASE_ROLES, Role.GUARDIAN)
-ACTION_TEMPLATE = "admin/rights/action_form.html"
 Label: TypeAlias = "str | _StrPromise"
 
 
@@ -74,12 +73,6 @@ def _actor(request: HttpRequest) -> User:
 def _roles(request: HttpRequest) -> set[str]:
     """The roles the staff user holds now, among those that use this screen; read once per request."""
     return set(staff_roles(request) & set(READ_ROLES))
-
-
-def _cases_for(actor: User) -> QuerySet[Case]:
-    """Cases the actor sees and works on as caseworker or supervisor of the owning agency."""
-    agencies = Membership.objects.active().filter(user=actor, role__in=CASE_ROLES).values("agency")
-    return Case.objects.filter(case_visibility(actor=actor), owning_agency__in=agencies).order_by("reference")
 
 
 def _became(obj: models.Model, created: models.Model) -> None:
@@ -128,7 +121,8 @@ class CaseForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.actor is not None:
-            cast("forms.ModelChoiceField[Case]", self.fields["case"]).queryset = _cases_for(self.actor)
+            offered = cases_for(self.actor, Action.WORK).order_by("reference")
+            cast("forms.ModelChoiceField[Case]", self.fields["case"]).queryset = offered
 
 
 class ProceedingForm(ServiceForm):
@@ -137,7 +131,8 @@ class ProceedingForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.actor is not None:
-            own = selectors.criminal_proceeding_list(actor=self.actor).filter(case__in=_cases_for(self.actor))
+            works_on = cases_for(self.actor, Action.WORK)
+            own = selectors.criminal_proceeding_list(actor=self.actor).filter(case__in=works_on)
             cast("forms.ModelChoiceField[CriminalProceeding]", self.fields["proceeding"]).queryset = own
 
 
@@ -306,7 +301,8 @@ class CompensationClaimForm(CaseForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.actor is not None:
-            own = selectors.criminal_proceeding_list(actor=self.actor).filter(case__in=_cases_for(self.actor))
+            works_on = cases_for(self.actor, Action.WORK)
+            own = selectors.criminal_proceeding_list(actor=self.actor).filter(case__in=works_on)
             cast("forms.ModelChoiceField[CriminalProceeding]", self.fields["proceeding"]).queryset = own
 
     def arguments(self) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from apps.accounts.models import Agency, Membership, Role, User
 from apps.alerts.models import Alert, AlertKind, Resolution
 from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import htcds, vault
+from apps.cases.access import Action, require
 from apps.cases.models import Case, CaseState, GatingFact
 from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import case_details_update, facts_reliance_record, gating_fact_change_record
@@ -94,17 +95,6 @@ CLAIM_MOVES: dict[str, frozenset[str]] = {
 # --- Shared ---------------------------------------------------------------------------------
 def _load(case: Case) -> Case:
     return Case.objects.select_related("child", "owning_agency").get(pk=case.pk)
-
-
-def _require_case_staff(actor: User, case: Case) -> None:
-    """A caseworker or supervisor of the owning agency who may act on the case.
-
-    A case the actor may not see is a 404; one they see in another role (its guardian) a 403.
-    """
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
-    if not agency_roles(actor=actor, agency_id=case.owning_agency_id) & CASE_ROLES:
-        raise PermissionDenied(_("Only caseworkers and supervisors of the agency holding the case record this."))
 
 
 def _seal(case: Case, model: type[models.Model], column: str, value: str) -> bytes | None:
@@ -183,7 +173,7 @@ def identification_status_change(
     depends on the status for services (R5).
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     day = decided_on or timezone.localdate(moment)
     _choice(to_status, IdentificationStatus.values, "to_status")
@@ -236,7 +226,7 @@ def reflection_period_grant(
     """Record the recovery and reflection period granted to the child, on the case and in its
     history. A period already recorded is extended or ended early, not granted again."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     locked = _locked_case(case)
     if locked.reflection_period_start is not None:
@@ -259,7 +249,7 @@ def reflection_period_change(
     (an earlier one), with the reason. The alert about the old end is closed: the new end
     is alerted in its turn."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     locked = _locked_case(case)
     start, previous = locked.reflection_period_start, locked.reflection_period_end
@@ -299,7 +289,7 @@ def residence_permit_record(
     """Record a residence permit; its number is sealed. A permit that `renews` an earlier one
     of the same child closes that one's expiry alerts."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     _choice(kind, PermitKind.values, "kind")
     if expires_on is not None and expires_on < issued_on:
@@ -333,7 +323,7 @@ def residence_permit_renewal_apply(
     """Record that renewal was applied for: the expiry alert has done its work and is closed."""
     locked = ResidencePermit.objects.select_for_update().get(pk=permit.pk)
     case = _load(locked.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     _not_after(applied_on, timezone.localdate(moment), "applied_on")
     if locked.renewed_by_id is not None:
@@ -452,7 +442,7 @@ def protection_claim_lodge(
     origin's authorities (R8): both read `protection_status`.
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     _choice(kind, ClaimKind.values, "kind")
     authority = _required(authority, "authority", _("Name the authority the claim was lodged with."))
@@ -497,7 +487,7 @@ def protection_claim_status_change(
     gating-fact history, naming that supervisor."""
     locked = ProtectionClaim.objects.select_for_update().get(pk=claim.pk)
     case = _load(locked.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     _choice(status, ClaimStatus.values, "status")
     _not_after(on, timezone.localdate(moment), "on")
@@ -539,7 +529,7 @@ def non_refoulement_finding_record(
     """Record a finding, by an authority or a court, of a real risk of serious harm on return:
     from then on the child may not be returned (R4). The summary is sealed."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     _choice(source_kind, FindingSource.values, "source_kind")
     source = _required(source, "source", _("Name the authority or court that made the finding."))
@@ -569,7 +559,7 @@ def non_refoulement_finding_set_aside(
     gating-fact history."""
     locked = NonRefoulementFinding.objects.select_for_update().get(pk=finding.pk)
     case = _load(locked.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     decision = _required(decision, "decision", _("Name the decision that set the finding aside."))
     _not_after(set_aside_on, timezone.localdate(moment), "set_aside_on")
@@ -607,7 +597,7 @@ def criminal_proceeding_record(
     """Record proceedings in which the child is a victim or witness. They gate no service (R5);
     the child's cooperation is recorded by the support app, on its own."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     _choice(child_role, ChildRole.values, "child_role")
     _choice(stage, ProceedingStage.values, "stage")
@@ -626,7 +616,7 @@ def criminal_proceeding_stage_change(
 ) -> CriminalProceeding:
     """Move the proceedings to another stage (the court too, when it changes)."""
     locked = CriminalProceeding.objects.select_for_update().get(pk=proceeding.pk)
-    _require_case_staff(actor, _load(locked.case))
+    require(actor, Action.WORK, _load(locked.case))
     _choice(stage, ProceedingStage.values, "stage")
     _not_after(since, timezone.localdate(at), "since")
     if since < locked.stage_since:
@@ -725,7 +715,7 @@ def interview_record(
     """
     locked = CriminalProceeding.objects.select_for_update().get(pk=proceeding.pk)
     case = _load(locked.case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     # Held or arranged: in the past, or planned within the horizon.
     core_dates.refuse_implausible(held_at, core_dates.PLANNED, field=_lazy("date of the interview"), at=moment)
@@ -828,7 +818,7 @@ def special_measure_request(
 ) -> SpecialMeasureRequest:
     """Record that a special measure was asked for in the proceedings (once per measure)."""
     locked = CriminalProceeding.objects.select_for_update().get(pk=proceeding.pk)
-    _require_case_staff(actor, _load(locked.case))
+    require(actor, Action.WORK, _load(locked.case))
     moment = at or timezone.now()
     _choice(measure, SpecialMeasure.values, "measure")
     _not_after(requested_on, timezone.localdate(moment), "requested_on")
@@ -845,7 +835,7 @@ def special_measure_decide(
 ) -> SpecialMeasureRequest:
     """Record the court's or prosecutor's decision on a requested measure."""
     locked = SpecialMeasureRequest.objects.select_for_update().select_related("proceeding").get(pk=request.pk)
-    _require_case_staff(actor, _load(locked.proceeding.case))
+    require(actor, Action.WORK, _load(locked.proceeding.case))
     if locked.decision != MeasureDecision.REQUESTED:
         raise ValidationError(_("This request was already decided."))
     _not_after(decided_on, timezone.localdate(at), "decided_on")
@@ -871,7 +861,7 @@ def representative_appoint(
 ) -> ProceedingRepresentative:
     """Record the child's representative in the proceedings: a lawyer or a guardian ad litem."""
     locked = CriminalProceeding.objects.select_for_update().get(pk=proceeding.pk)
-    _require_case_staff(actor, _load(locked.case))
+    require(actor, Action.WORK, _load(locked.case))
     _choice(kind, RepresentativeKind.values, "kind")
     name = _required(name, "name", _("Name the representative."))
     _not_after(starts_on, timezone.localdate(at), "starts_on")
@@ -886,7 +876,7 @@ def representative_end(
     *, actor: User, representative: ProceedingRepresentative, ends_on: date, at: datetime | None = None
 ) -> ProceedingRepresentative:
     locked = ProceedingRepresentative.objects.select_for_update().select_related("proceeding").get(pk=representative.pk)
-    _require_case_staff(actor, _load(locked.proceeding.case))
+    require(actor, Action.WORK, _load(locked.proceeding.case))
     if locked.ends_on is not None:
         raise ValidationError(_("This representation has already ended."))
     _not_after(ends_on, timezone.localdate(at), "ends_on")
@@ -927,7 +917,7 @@ def compensation_claim_record(
     """Record a claim for compensation (against the trafficker, a state fund, an employer).
     Who exactly is claimed against is sealed: it is a suspect's detail."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     _choice(against, CompensationRespondent.values, "against")
     _choice(status, CompensationStatus.values, "status")
@@ -958,7 +948,7 @@ def compensation_claim_status_change(
 ) -> CompensationClaim:
     """Move a compensation claim on (filed, awarded with the amount, paid, refused...)."""
     locked = CompensationClaim.objects.select_for_update().get(pk=claim.pk)
-    _require_case_staff(actor, _load(locked.case))
+    require(actor, Action.WORK, _load(locked.case))
     _choice(status, CompensationStatus.values, "status")
     currency = currency.strip() or locked.currency
     if amount_awarded is not None:

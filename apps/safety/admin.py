@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from apps.care.admin import CareAdmin, ServiceForm, _text, _when
+from apps.core.admin import ServiceAdmin, ServiceForm, text_field, when_field
 from apps.safety import selectors, services
 from apps.safety.models import RiskAssessment, RiskFactor, RiskLevel, SafetyPlan
 
@@ -28,8 +28,8 @@ class RiskAssessmentForm(ServiceForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    narrative_text = _text(gettext_lazy("Why (narrative)"), help_text=SEALED_HELP)
-    assessed_at = _when(gettext_lazy("Assessed"))
+    narrative_text = text_field(gettext_lazy("Why (narrative)"), help_text=SEALED_HELP)
+    assessed_at = when_field(gettext_lazy("Assessed"))
 
     class Meta:
         model = RiskAssessment
@@ -51,15 +51,15 @@ class RiskAssessmentForm(ServiceForm):
 
 
 class SafetyPlanForm(ServiceForm):
-    trafficker_contact_text = _text(
+    trafficker_contact_text = text_field(
         gettext_lazy("Contact with traffickers: known contacts and measures"), help_text=SEALED_HELP
     )
-    phones_and_accounts_text = _text(gettext_lazy("Phones and online accounts"), help_text=SEALED_HELP)
+    phones_and_accounts_text = text_field(gettext_lazy("Phones and online accounts"), help_text=SEALED_HELP)
     number_changed = forms.BooleanField(label=gettext_lazy("Phone number changed"), required=False)
     accounts_closed = forms.BooleanField(label=gettext_lazy("Online accounts closed"), required=False)
     accounts_watched = forms.BooleanField(label=gettext_lazy("Online accounts watched"), required=False)
-    safe_routes_text = _text(gettext_lazy("Safe routes (school, appointments)"), help_text=SEALED_HELP)
-    who_to_call_text = _text(
+    safe_routes_text = text_field(gettext_lazy("Safe routes (school, appointments)"), help_text=SEALED_HELP)
+    who_to_call_text = text_field(
         gettext_lazy("Who to call: trusted people, emergency numbers"), required=True, help_text=SEALED_HELP
     )
     review_on = forms.DateField(label=gettext_lazy("Review by"), widget=admin.widgets.AdminDateWidget)
@@ -84,7 +84,7 @@ class SafetyPlanForm(ServiceForm):
 
 
 @admin.register(RiskAssessment)
-class RiskAssessmentAdmin(CareAdmin):
+class RiskAssessmentAdmin(ServiceAdmin):
     add_form = RiskAssessmentForm
     record = services.risk_assessment_record
     sealed = ("narrative",)
@@ -117,7 +117,7 @@ class RiskAssessmentAdmin(CareAdmin):
 
 
 @admin.register(SafetyPlan)
-class SafetyPlanAdmin(CareAdmin):
+class SafetyPlanAdmin(ServiceAdmin):
     add_form = SafetyPlanForm
     record = services.safety_plan_record
     sealed = ("trafficker_contact", "phones_and_accounts", "safe_routes", "who_to_call")

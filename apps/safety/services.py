@@ -9,10 +9,9 @@ the level too; the re-assessment clock then follows the stricter level (see
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -21,8 +20,8 @@ from apps.accounts.models import Membership, Role, User
 from apps.alerts.models import Alert, AlertKind
 from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import vault
+from apps.cases.access import Action, require
 from apps.cases.models import Case, CaseState
-from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import case_details_update
 from apps.core import dates as core_dates
 from apps.core.errors import StaleRecord
@@ -34,14 +33,6 @@ CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 
 def _load(case: Case) -> Case:
     return Case.objects.select_related("child", "owning_agency").get(pk=case.pk)
-
-
-def _require_case_staff(actor: User, case: Case) -> None:
-    """A caseworker or supervisor of the owning agency who may act on the case (404 / 403 otherwise)."""
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
-    if not agency_roles(actor=actor, agency_id=case.owning_agency_id) & CASE_ROLES:
-        raise PermissionDenied(_("Only caseworkers and supervisors of the agency holding the case record this."))
 
 
 def _seal(case: Case, model: type[models.Model], column: str, value: str) -> bytes | None:
@@ -69,7 +60,7 @@ def risk_assessment_record(
     assessment are done. The narrative is sealed.
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     when = assessed_at or moment
     if level not in RiskLevel.values:
@@ -176,7 +167,7 @@ def safety_plan_record(
     past. Every free-text section is sealed.
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment = at or timezone.now()
     if not who_to_call.strip():
         raise ValidationError({"who_to_call": _("Say whom the child calls: trusted people and emergency numbers.")})

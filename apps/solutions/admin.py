@@ -1,5 +1,5 @@
 """Durable solutions in the admin: the same scope, the same services and the same refusals as
-every other channel (the conventions of apps/care/admin.py, whose base classes this reuses).
+every other channel (the service-admin kit of apps/core/admin.py).
 
 Solutions, reintegration plans, services on arrival and transition plans are added through
 the services; deciding (a supervisor), implementing and withdrawing a solution, confirming a
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
-from apps.care.admin import CareAdmin, ReasonForm, ServiceForm, _actor, _agencies, _text, _when
+from apps.core.admin import ReasonForm, ServiceAdmin, ServiceForm, acting_user, agency_field, text_field, when_field
 from apps.family.models import Relative
 from apps.family.selectors import relative_list
 from apps.solutions import selectors, services
@@ -57,7 +57,7 @@ class SolutionAddForm(ServiceForm):
     residence_permit_until = forms.DateField(
         label=gettext_lazy("Residence permit valid until"), required=False, widget=admin.widgets.AdminDateWidget
     )
-    details_text = _text(gettext_lazy("The plan in your words"), help_text=SEALED_HELP)
+    details_text = text_field(gettext_lazy("The plan in your words"), help_text=SEALED_HELP)
 
     class Meta:
         model = DurableSolution
@@ -81,7 +81,7 @@ class SolutionAddForm(ServiceForm):
 class NoCaseForm(forms.ModelForm):  # type: ignore[type-arg]
     """The arguments of one service call on a record that names its case itself."""
 
-    actor: User | None = None  # set per request by CareAdmin.get_form
+    actor: User | None = None  # set per request by ServiceAdmin.get_form
 
     def _post_clean(self) -> None:
         pass
@@ -89,20 +89,20 @@ class NoCaseForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class PlanAddForm(NoCaseForm):
     solution = forms.ModelChoiceField(label=gettext_lazy("Solution"), queryset=DurableSolution.objects.none())
-    receiving_agency = _agencies(gettext_lazy("Receiving agency (in Haven)"))
+    receiving_agency = agency_field(gettext_lazy("Receiving agency (in Haven)"))
     receiving_agency_name = forms.CharField(
         label=gettext_lazy("Receiving agency (not in Haven)"), max_length=200, required=False
     )
-    caregiver_text = _text(gettext_lazy("Caregiver: who, relationship, where"), help_text=SEALED_HELP)
-    caregiver_agreed_at = _when(gettext_lazy("The caregiver agreed"))
+    caregiver_text = text_field(gettext_lazy("Caregiver: who, relationship, where"), help_text=SEALED_HELP)
+    caregiver_agreed_at = when_field(gettext_lazy("The caregiver agreed"))
     caregiver_able = forms.NullBooleanField(label=gettext_lazy("The caregiver is able to care for the child"))
     escort = forms.CharField(label=gettext_lazy("Escort"), max_length=200, required=False)
     placement_abroad = forms.BooleanField(label=gettext_lazy("A placement in care abroad is planned"), required=False)
-    state_consulted_at = _when(gettext_lazy("The receiving state was consulted"))
+    state_consulted_at = when_field(gettext_lazy("The receiving state was consulted"))
     state_consultation_reference = forms.CharField(
         label=gettext_lazy("Consultation reference"), max_length=100, required=False
     )
-    notes_text = _text(gettext_lazy("Notes"), help_text=SEALED_HELP)
+    notes_text = text_field(gettext_lazy("Notes"), help_text=SEALED_HELP)
 
     class Meta:
         model = ReintegrationPlan
@@ -148,7 +148,7 @@ class ServiceAddForm(NoCaseForm):
 
 
 class TransitionPlanAddForm(ServiceForm):
-    plan_text = _text(gettext_lazy("The plan"), required=True, help_text=SEALED_HELP)
+    plan_text = text_field(gettext_lazy("The plan"), required=True, help_text=SEALED_HELP)
 
     class Meta:
         model = TransitionPlan
@@ -186,7 +186,7 @@ class VisitForm(forms.Form):
 
 # --- The admins ----------------------------------------------------------------------------------
 @admin.register(DurableSolution)
-class DurableSolutionAdmin(CareAdmin):
+class DurableSolutionAdmin(ServiceAdmin):
     add_form = SolutionAddForm
     record = services.solution_plan
     sealed = ("details",)
@@ -239,7 +239,7 @@ class DurableSolutionAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Decide the solution (supervisor)"))
     def decide(self, request: HttpRequest, queryset: QuerySet[DurableSolution]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def apply(solution: DurableSolution, data: dict[str, Any]) -> str:
             services.solution_decide(actor=actor, solution=solution, reason=data["reason"])
@@ -250,7 +250,7 @@ class DurableSolutionAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Record that the solution is in place"))
     def implement(self, request: HttpRequest, queryset: QuerySet[DurableSolution]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def apply(solution: DurableSolution, data: dict[str, Any]) -> str:
             services.solution_implement(actor=actor, solution=solution)
@@ -263,7 +263,7 @@ class DurableSolutionAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Withdraw the solution"))
     def withdraw(self, request: HttpRequest, queryset: QuerySet[DurableSolution]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def apply(solution: DurableSolution, data: dict[str, Any]) -> str:
             services.solution_withdraw(actor=actor, solution=solution, reason=data["reason"])
@@ -274,7 +274,7 @@ class DurableSolutionAdmin(CareAdmin):
 
 
 @admin.register(ReintegrationPlan)
-class ReintegrationPlanAdmin(CareAdmin):
+class ReintegrationPlanAdmin(ServiceAdmin):
     add_form = PlanAddForm  # type: ignore[assignment]  # names no case: the solution does
     record = services.reintegration_plan_record
     sealed = ("caregiver", "notes")
@@ -326,7 +326,7 @@ class ReintegrationPlanAdmin(CareAdmin):
 
 
 @admin.register(ReintegrationService)
-class ReintegrationServiceAdmin(CareAdmin):
+class ReintegrationServiceAdmin(ServiceAdmin):
     add_form = ServiceAddForm  # type: ignore[assignment]  # the plan names the case
     record = services.reintegration_service_record
     list_display = ("plan", "need", "provider", "confirmed_at")
@@ -341,7 +341,7 @@ class ReintegrationServiceAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Confirm the service is available"))
     def confirm(self, request: HttpRequest, queryset: QuerySet[ReintegrationService]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def apply(service: ReintegrationService, data: dict[str, Any]) -> str:
             services.reintegration_service_confirm(actor=actor, service=service)
@@ -352,7 +352,7 @@ class ReintegrationServiceAdmin(CareAdmin):
 
 
 @admin.register(FollowUpVisit)
-class FollowUpVisitAdmin(CareAdmin):
+class FollowUpVisitAdmin(ServiceAdmin):
     add_form = ServiceForm
     sealed = ("notes",)
     list_display = ("case", "months_after", "due_at", "visited_at", "outcome")
@@ -376,7 +376,7 @@ class FollowUpVisitAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Record the visit"))
     def record_visit(self, request: HttpRequest, queryset: QuerySet[FollowUpVisit]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def apply(visit: FollowUpVisit, data: dict[str, Any]) -> str:
             services.follow_up_record(actor=actor, visit=visit, outcome=data["outcome"], visited_at=data["visited_at"],
@@ -388,7 +388,7 @@ class FollowUpVisitAdmin(CareAdmin):
 
 
 @admin.register(TransitionPlan)
-class TransitionPlanAdmin(CareAdmin):
+class TransitionPlanAdmin(ServiceAdmin):
     add_form = TransitionPlanAddForm
     record = services.transition_plan_record
     sealed = ("plan",)

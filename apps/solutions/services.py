@@ -29,6 +29,7 @@ from apps.accounts.models import Agency, Role, User
 from apps.alerts.models import Alert, AlertKind
 from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import vault
+from apps.cases.access import Action, require
 from apps.cases.models import Case, CaseState
 from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import facts_reliance_record
@@ -72,15 +73,6 @@ def months_after(moment: datetime, months: int) -> datetime:
 
 def _load(case: Case) -> Case:
     return Case.objects.select_related("child", "owning_agency").get(pk=case.pk)
-
-
-def _require_case_staff(actor: User, case: Case) -> None:
-    """A caseworker or supervisor of the owning agency who may act on the case (404 when the
-    actor may not see it; 403 when they see it in another role, as its guardian)."""
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
-    if not agency_roles(actor=actor, agency_id=case.owning_agency_id) & CASE_ROLES:
-        raise PermissionDenied(_("Only caseworkers and supervisors of the agency holding the case record this."))
 
 
 def _require_supervisor(actor: User, case: Case) -> None:
@@ -164,7 +156,7 @@ def solution_plan(
     integration records the child's residence status. The plan in words is sealed.
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     if kind not in SolutionType.values:
         raise ValidationError({"kind": _("Unknown solution.")})
     if case.state == CaseState.CLOSED:
@@ -235,7 +227,7 @@ def solution_implement(*, actor: User, solution: DurableSolution, at: datetime |
     release, a reunification and a resettlement. A move across a border must still pass the
     whole gate at departure."""
     locked = _locked(solution)
-    _require_case_staff(actor, locked.case)
+    require(actor, Action.WORK, locked.case)
     if locked.status != SolutionStatus.DECIDED:
         raise ValidationError(_("Only a decided solution is implemented; this one is %(status)s.")
                               % {"status": locked.get_status_display().lower()})  # fmt: skip
@@ -267,7 +259,7 @@ def solution_withdraw(
 ) -> DurableSolution:
     """Withdraw a planned or decided solution (circumstances changed), with the reason why."""
     locked = _locked(solution)
-    _require_case_staff(actor, locked.case)
+    require(actor, Action.WORK, locked.case)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the solution is withdrawn.")})
     if locked.status not in {SolutionStatus.PLANNED, SolutionStatus.DECIDED}:
@@ -309,7 +301,7 @@ def reintegration_plan_record(
     child needs are recorded with `reintegration_service_record`.
     """
     locked = _locked(solution)
-    _require_case_staff(actor, locked.case)
+    require(actor, Action.WORK, locked.case)
     _plan_open(locked)
     moment = at or timezone.now()
     # Both decide R4's gate (the caregiver agreed, the receiving state was consulted): they have happened.
@@ -341,7 +333,7 @@ def reintegration_service_record(
 ) -> ReintegrationService:
     """A service the child needs on arrival; confirmed now when `confirmed`."""
     locked = _locked(plan.solution)
-    _require_case_staff(actor, locked.case)
+    require(actor, Action.WORK, locked.case)
     _plan_open(locked)
     if need not in ServiceNeed.values:
         raise ValidationError({"need": _("Unknown service.")})
@@ -358,7 +350,7 @@ def reintegration_service_confirm(
 ) -> ReintegrationService:
     """The provider confirmed the service is available for the child on arrival."""
     locked = _locked(service.plan.solution)
-    _require_case_staff(actor, locked.case)
+    require(actor, Action.WORK, locked.case)
     _plan_open(locked)
     ReintegrationService.objects.filter(pk=service.pk, confirmed_at__isnull=True).update(
         confirmed_at=at or timezone.now(), confirmed_by=actor
@@ -385,7 +377,7 @@ def follow_up_record(
         FollowUpVisit.objects.select_for_update().select_related("case__child", "case__owning_agency").get(pk=visit.pk)
     )
     case = locked.case
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     if outcome not in VisitOutcome.values:
         raise ValidationError({"outcome": _("Unknown outcome.")})
     if FollowUpVisit.objects.filter(pk=locked.pk).filter(visit_done()).exists():
@@ -435,7 +427,7 @@ def follow_ups_alert(*, at: datetime | None = None) -> int:
 def transition_plan_record(*, actor: User, case: Case, plan: str, at: datetime | None = None) -> TransitionPlan:
     """Record the young person's transition plan (sealed); the reminder to prepare it is done."""
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     if not plan.strip():
         raise ValidationError({"plan": _("Write the plan.")})
     moment = at or timezone.now()

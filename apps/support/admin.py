@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Agency, Membership
-from apps.care.admin import CareAdmin, ServiceForm, _actor, _agencies, _case_roles, _text, _when
+from apps.core.admin import ServiceAdmin, ServiceForm, acting_user, agency_field, text_field, when_field
 from apps.core.rules import CATALOGUE
 from apps.support import selectors, services
 from apps.support.models import (
@@ -68,21 +68,21 @@ def _reason(label: Any, choices: list[tuple[str, Any]]) -> forms.CharField:
 # --- Forms --------------------------------------------------------------------------------
 class ServiceRequestForm(ServiceForm):
     kind = forms.ChoiceField(label=gettext_lazy("Service"), choices=ServiceKind.choices)
-    provider = _agencies(gettext_lazy("Provider (agency in Haven)"))
+    provider = agency_field(gettext_lazy("Provider (agency in Haven)"))
     provider_name = forms.CharField(
         label=gettext_lazy("Provider outside Haven"),
         max_length=200,
         required=False,
         help_text=gettext_lazy("When the provider is not an agency here."),
     )
-    needs_text = _text(
+    needs_text = text_field(
         gettext_lazy("What the child needs from it"),
         help_text=gettext_lazy(
             "Stored sealed with the child's own key. Describe what the child needs: services are given without "
             "conditions, never on the child's cooperation with the police, identification status or nationality."
         ),
     )
-    requested_at = _when(gettext_lazy("Requested"), gettext_lazy("Leave empty for now."))
+    requested_at = when_field(gettext_lazy("Requested"), gettext_lazy("Leave empty for now."))
 
     class Meta:
         model = SupportService
@@ -108,8 +108,8 @@ class CooperationForm(ServiceForm):
         required=False,
     )
     with_name = forms.CharField(label=gettext_lazy("With (outside Haven)"), max_length=200, required=False)
-    note_text = _text(gettext_lazy("Note"), help_text=gettext_lazy("Stored sealed with the child's own key."))
-    as_of = _when(gettext_lazy("As of"))
+    note_text = text_field(gettext_lazy("Note"), help_text=gettext_lazy("Stored sealed with the child's own key."))
+    as_of = when_field(gettext_lazy("As of"))
 
     class Meta:
         model = CooperationRecord
@@ -190,7 +190,7 @@ PROVIDER_FIELDS = (
 
 
 @admin.register(SupportService)
-class SupportServiceAdmin(CareAdmin):
+class SupportServiceAdmin(ServiceAdmin):
     add_form = ServiceRequestForm
     record = services.service_request
     sealed = ("needs", "end_note", "decline_note")
@@ -223,13 +223,13 @@ class SupportServiceAdmin(CareAdmin):
         return selectors.service_list(actor=actor)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(_case_roles(request)) or _works_for_an_agency(request)
+        return super().has_module_permission(request) or _works_for_an_agency(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(_case_roles(request)) or _works_for_an_agency(request)
+        return super().has_view_permission(request, obj) or _works_for_an_agency(request)
 
     def _case_staff_sees(self, request: HttpRequest, obj: SupportService) -> bool:
-        return selectors.service_list_for_case_staff(actor=_actor(request)).filter(pk=obj.pk).exists()
+        return selectors.service_list_for_case_staff(actor=acting_user(request)).filter(pk=obj.pk).exists()
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is not None and not self._case_staff_sees(request, obj):
@@ -252,7 +252,7 @@ class SupportServiceAdmin(CareAdmin):
     ) -> HttpResponse:
         if obj is not None and obj.pk is not None and not self._case_staff_sees(request, obj):
             # Nothing of the child's record is opened for the provider's staff: no read to log.
-            return super(CareAdmin, self).render_change_form(
+            return super(ServiceAdmin, self).render_change_form(
                 request, context, add=add, change=change, form_url=form_url, obj=obj
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
@@ -284,7 +284,7 @@ class SupportServiceAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Record that the service started"))
     def start_service(self, request: HttpRequest, queryset: QuerySet[SupportService]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def start(service: SupportService, data: dict[str, Any]) -> str:
             services.service_start(actor=actor, service=service, started_at=data["started_at"])
@@ -295,7 +295,7 @@ class SupportServiceAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("End the service"))
     def end_service(self, request: HttpRequest, queryset: QuerySet[SupportService]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def end(service: SupportService, data: dict[str, Any]) -> str:
             after = services.service_end(actor=actor, service=service, reason=data["reason"].strip(), note=data["note"])
@@ -306,7 +306,7 @@ class SupportServiceAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Record that the provider declines"))
     def decline_service(self, request: HttpRequest, queryset: QuerySet[SupportService]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def decline(service: SupportService, data: dict[str, Any]) -> str:
             after = services.service_decline(
@@ -320,7 +320,7 @@ class SupportServiceAdmin(CareAdmin):
 
 
 @admin.register(CooperationRecord)
-class CooperationRecordAdmin(CareAdmin):
+class CooperationRecordAdmin(ServiceAdmin):
     add_form = CooperationForm
     record = services.cooperation_record
     sealed = ("note", "with_name")
@@ -357,7 +357,7 @@ class CooperationRecordAdmin(CareAdmin):
 
 
 @admin.register(OtherReasonApproval)
-class OtherReasonApprovalAdmin(CareAdmin):
+class OtherReasonApprovalAdmin(ServiceAdmin):
     """The "other" reasons asked for on the services of cases the actor sees; a supervisor of the
     case's agency approves or refuses them, having read the reason and the wording hints."""
 
@@ -396,7 +396,7 @@ class OtherReasonApprovalAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Approve the “other” reason"))
     def approve(self, request: HttpRequest, queryset: QuerySet[OtherReasonApproval]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def approve(approval: OtherReasonApproval, data: dict[str, Any]) -> str:
             service = services.other_reason_approve(actor=actor, approval=approval)
@@ -407,7 +407,7 @@ class OtherReasonApprovalAdmin(CareAdmin):
 
     @admin.action(description=gettext_lazy("Refuse the “other” reason: the service goes on"))
     def refuse(self, request: HttpRequest, queryset: QuerySet[OtherReasonApproval]) -> HttpResponse | None:
-        actor = _actor(request)
+        actor = acting_user(request)
 
         def refuse(approval: OtherReasonApproval, data: dict[str, Any]) -> str:
             services.other_reason_refuse(actor=actor, approval=approval, why=data["why"])

@@ -30,6 +30,7 @@ from apps.age import rules as age_rules
 from apps.alerts.models import Alert, AlertKind
 from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import vault
+from apps.cases.access import Action, require
 from apps.cases.models import Case, CaseState
 from apps.cases.selectors import agency_roles, case_may_act
 from apps.core import dates as core_dates
@@ -57,14 +58,6 @@ def _load(case: Case) -> Case:
     return Case.objects.select_related("child", "owning_agency").get(pk=case.pk)
 
 
-def _require_case_staff(actor: User, case: Case) -> None:
-    """A caseworker or supervisor of the owning agency who may act on the case (404 / 403 otherwise)."""
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
-    if not agency_roles(actor=actor, agency_id=case.owning_agency_id) & CASE_ROLES:
-        raise PermissionDenied(_("Only caseworkers and supervisors of the agency holding the case record this."))
-
-
 def is_provider_staff(*, actor: User, service: SupportService) -> bool:
     """A member of the agency the service was asked of (its staff answer for it)."""
     if service.provider_id is None:
@@ -75,7 +68,7 @@ def is_provider_staff(*, actor: User, service: SupportService) -> bool:
 def _require_case_or_provider_staff(actor: User, service: SupportService) -> None:
     if is_provider_staff(actor=actor, service=service):
         return
-    _require_case_staff(actor, _load(service.case))
+    require(actor, Action.WORK, _load(service.case))
 
 
 def _seal(case: Case, model: type[models.Model], column: str, value: str) -> bytes | None:
@@ -183,7 +176,7 @@ def service_request(
     is the case's own agency). What the child needs is sealed.
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment, when = _moment(requested_at, at, _lazy("date of the request"))
     if kind not in ServiceKind.values:
         raise ValidationError({"kind": _("Unknown service.")})
@@ -432,7 +425,7 @@ def cooperation_record(
     (the name sealed, as the note is).
     """
     case = _load(case)
-    _require_case_staff(actor, case)
+    require(actor, Action.WORK, case)
     moment, when = _moment(as_of, at, _lazy("date of the cooperation status"))
     if status not in CooperationStatus.values:
         raise ValidationError({"status": _("Unknown cooperation status.")})

@@ -18,20 +18,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers, widgets
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.accounts.models import Agency, Membership, Role, User
+from apps.accounts.models import Agency, Role, User
 from apps.care.selectors import sealed_text
+from apps.cases.access import Action, cases_for
 from apps.cases.models import Case
 from apps.cases.reading import ReadLoggedAdmin, current_reader
-from apps.cases.selectors import case_visibility
-from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, staff_roles
-from apps.guardianship.selectors import active_appointments
+from apps.core.admin import ACTION_REFUSALS, ACTION_TEMPLATE, ServiceRefusalsMixin, staff_roles
 from apps.voice import selectors, services
 from apps.voice.models import (
     LEAFLET_ONLY,
@@ -54,8 +52,6 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 VOICE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.GUARDIAN)
-CASE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR)
-ACTION_TEMPLATE = "admin/care/action_form.html"
 Label: TypeAlias = "str | _StrPromise"
 
 
@@ -69,16 +65,6 @@ def _actor(request: HttpRequest) -> User:
 def _roles(request: HttpRequest) -> set[str]:
     """The roles that open this admin, held by the staff user now; read once per request."""
     return set(staff_roles(request) & set(VOICE_ROLES))
-
-
-def _cases_for(actor: User) -> QuerySet[Case]:
-    """Cases the actor records the child's voice on: as caseworker or supervisor of the owning
-    agency, or as the child's active guardian."""
-    agencies = Membership.objects.active().filter(user=actor, role__in=CASE_ROLES).values("agency")
-    guards = active_appointments(at=timezone.now()).filter(guardian=actor, case=OuterRef("pk"))
-    return Case.objects.filter(
-        case_visibility(actor=actor), Q(owning_agency__in=agencies) | Q(Exists(guards))
-    ).order_by("reference")
 
 
 def _became(obj: models.Model, created: models.Model) -> None:
@@ -139,7 +125,8 @@ class CaseServiceForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.actor is not None:
-            cast("forms.ModelChoiceField[Case]", self.fields["case"]).queryset = _cases_for(self.actor)
+            offered = cases_for(self.actor, Action.WORK_OR_GUARD).order_by("reference")
+            cast("forms.ModelChoiceField[Case]", self.fields["case"]).queryset = offered
             if "interpreter" in self.fields:
                 usable = selectors.interpreter_list(actor=self.actor).filter(active=True)
                 cast("forms.ModelChoiceField[Interpreter]", self.fields["interpreter"]).queryset = usable
