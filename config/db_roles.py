@@ -34,8 +34,9 @@ TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 SEQUENCE_PRIVILEGES = "USAGE, SELECT"
 FUNCTION_PRIVILEGES = "EXECUTE"
 # Logs the application only ever adds to (who read a child's record, the admin's change
-# history): no UPDATE or DELETE for it, besides the trigger that refuses them to anyone.
-APPEND_ONLY_TABLES = ("audit_recordaccess", "django_admin_log")
+# history, the history of every change to case data): no UPDATE or DELETE for it, besides the
+# trigger that refuses them to anyone.
+APPEND_ONLY_TABLES = ("audit_recordaccess", "django_admin_log", "history_change")
 
 
 class RoleSetupError(RuntimeError):

@@ -5,10 +5,11 @@ record by itself (DOMAIN "Who is who": not being superuser, not a model permissi
 """
 
 import zoneinfo
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -118,6 +119,11 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("%(zone)s is not a known time zone."), params={"zone": value})
 
 
+def office_weekdays() -> list[int]:
+    """Monday to Friday, the office days an agency starts with."""
+    return [0, 1, 2, 3, 4]
+
+
 class Agency(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=AgencyKind.choices)
@@ -126,6 +132,18 @@ class Agency(models.Model):
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Office hours, in the agency's time zone: outside them, a caseworker on duty may open one
+    # of its cases for urgent protection (break-glass), reviewed at the next opening.
+    office_days = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name=_("office days"),
+        default=office_weekdays,
+        blank=True,
+        help_text=_("Days the office is open: 0 is Monday, 6 is Sunday. None: never open."),
+    )
+    # Optional in a form, where the defaults stand when left out; never emptied (`clean`).
+    office_opens = models.TimeField(_("office opens"), default=time(9, 0), blank=True)
+    office_closes = models.TimeField(_("office closes"), default=time(17, 0), blank=True)
     # DOMAIN "Who is who": a small agency may name a partner agency's supervisor as its approver.
     approver_agency = models.ForeignKey(
         "self",
@@ -152,10 +170,22 @@ class Agency(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(approver_agency=models.F("pk")), name="accounts_agency_approver_is_a_partner"
             ),
+            models.CheckConstraint(
+                condition=models.Q(office_opens__lt=models.F("office_closes")),
+                name="accounts_agency_office_opens_before_it_closes",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(office_days__contained_by=[0, 1, 2, 3, 4, 5, 6]),
+                name="accounts_agency_office_days_are_weekdays",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.office_opens is None or self.office_closes is None:
+            raise ValidationError(_("Give the times the office opens and closes."))
 
     @property
     def htcds_org_type(self) -> str:

@@ -12,72 +12,55 @@ treat the person as an adult. Nothing is edited directly and nothing is deleted.
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin import widgets
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import User
 from apps.age import selectors, services
+from apps.age.forms import (
+    AdultTreatmentAddForm,
+    AgeForm,
+    AppealAddForm,
+    AppealChangeForm,
+    AssessmentAddForm,
+    AssessmentChangeForm,
+    ClaimAddForm,
+    DocumentAddForm,
+    DocumentChangeForm,
+    ExternalDecisionAddForm,
+    ExternalDecisionChangeForm,
+    MethodAddForm,
+)
 from apps.age.models import (
     AdultTreatment,
-    AdultTreatmentPurpose,
     AgeAppeal,
     AgeAssessment,
     AgeClaim,
-    AppealOutcome,
     AssessmentMethod,
     AssessmentProfessional,
     AssessmentResult,
     AssessmentStatus,
-    Discipline,
     DocumentEvent,
-    DocumentKind,
     ExternalAgeDecision,
     IdentityDocument,
-    MethodKind,
-    MethodOutcome,
-    ResultGround,
 )
-from apps.age.rules import Consent, Professional
+from apps.cases.access import Action, roles_for
 from apps.cases.models import Case
-from apps.cases.reading import ReadLoggedAdmin, current_reader
+from apps.cases.reading import current_reader
 from apps.cases.selectors import case_visibility
-from apps.core.admin import ServiceRefusalsMixin, staff_roles
-
-AGE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.GUARDIAN})
-EMPTY = (("", "—"),)
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
-def _roles(request: HttpRequest) -> set[str]:
-    """The age roles the staff user holds in any agency now; read once per request."""
-    return set(staff_roles(request) & set(AGE_ROLES))
+from apps.core.admin import ServiceAdmin, ServiceForm, acting_user, became, staff_roles
 
 
 def _visible_cases(actor: User) -> QuerySet[Case]:
     return Case.objects.filter(case_visibility(actor=actor)).order_by("reference")
-
-
-def _adopt(obj: models.Model, written: models.Model) -> None:
-    """Give the admin's unsaved instance the identity and values of the row a service wrote."""
-    for column in obj._meta.concrete_fields:
-        setattr(obj, column.attname, getattr(written, column.attname))
-    obj._state.adding = False
 
 
 def _opened(record: models.Model, case: Case, column: str) -> str:
@@ -87,199 +70,13 @@ def _opened(record: models.Model, case: Case, column: str) -> str:
     return _("Anonymised") if value is None else value
 
 
-def _date_input(label: Any, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=widgets.AdminDateWidget)
-
-
-def _text(label: Any, *, required: bool = False, help_text: Any = "") -> forms.CharField:
-    return forms.CharField(
-        label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-# --- Forms: declared fields only, each handed to a service --------------------------------------
-class AgeForm(forms.ModelForm):  # type: ignore[type-arg]
-    """Carries no model fields (the admin is asked for none): a save writes only through services."""
-
-    actor: User | None = None  # set by the admin for the request
-
-    def _post_clean(self) -> None:
-        """No model validation: some declared fields share a model field's name, and the
-        services validate what they write (refusing with the rules' codes)."""
-
-    def _limit(self, name: str, queryset: QuerySet[Any]) -> None:
-        if name in self.fields:
-            cast("forms.ModelChoiceField[Any]", self.fields[name]).queryset = queryset
-
-
-class CaseChoiceForm(AgeForm):
-    case = forms.ModelChoiceField(
-        label=gettext_lazy("Case"), queryset=Case.objects.none(), help_text=gettext_lazy("Cases you may see.")
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.actor is not None:
-            self._limit("case", _visible_cases(self.actor))
-
-
-class DocumentAddForm(CaseChoiceForm):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=DocumentKind.choices)
-    issuing_country = forms.CharField(
-        label=gettext_lazy("Issuing country"), max_length=2, help_text=gettext_lazy("ISO 3166 code.")
-    )
-    birth_date = _date_input(gettext_lazy("Birth date shown"))
-    disputed = forms.BooleanField(label=gettext_lazy("The person disputes it"), required=False)
-    dispute_reason = _text(gettext_lazy("What the person says"))
-
-
-class DocumentChangeForm(AgeForm):
-    EVENTS = (
-        ("flag", gettext_lazy("Flag as possibly false")),
-        ("withdraw_flag", gettext_lazy("Withdraw the flag: shown genuine (supervisor)")),
-        ("dispute", gettext_lazy("The person disputes it")),
-        ("accept", gettext_lazy("The person no longer disputes it")),
-    )
-    event = forms.ChoiceField(label=gettext_lazy("Record"), choices=EMPTY + EVENTS, required=False)
-    reason = _text(gettext_lazy("Why"))
-
-
-class ClaimAddForm(CaseChoiceForm):
-    birth_date = _date_input(gettext_lazy("Birth date the child gives"))
-
-
-class ExternalDecisionAddForm(CaseChoiceForm):
-    authority = forms.CharField(label=gettext_lazy("Authority"), max_length=200)
-    authority_country = forms.CharField(label=gettext_lazy("Country of the authority"), max_length=2)
-    decided_on = _date_input(gettext_lazy("Decided on"))
-    earliest_birth_date = _date_input(gettext_lazy("Earliest birth date found"))
-    latest_birth_date = _date_input(
-        gettext_lazy("Latest birth date found"), required=False
-    )  # one date found: leave empty
-
-
-class ExternalDecisionChangeForm(AgeForm):
-    challenge = _text(gettext_lazy("How it is challenged"))
-
-
-class AssessmentAddForm(CaseChoiceForm):
-    last_resort_reason = _text(gettext_lazy("Why documents and interviews could not settle the age"))
-    consent_given = forms.BooleanField(label=gettext_lazy("The child consents"), required=False)
-    consent_language = forms.CharField(label=gettext_lazy("Language of the consent"), max_length=60, required=False)
-    consent_explanation = _text(gettext_lazy("What the child was told the assessment involves"))
-    consent_told_no_penalty = forms.BooleanField(
-        label=gettext_lazy("The child was told refusing carries no penalty"), required=False
-    )
-    professional_1 = forms.CharField(label=gettext_lazy("Professional"), max_length=200, required=False)
-    discipline_1 = forms.ChoiceField(label=gettext_lazy("Discipline"), choices=EMPTY + tuple(Discipline.choices),
-                                     required=False)  # fmt: skip
-    professional_2 = forms.CharField(label=gettext_lazy("Professional"), max_length=200, required=False)
-    discipline_2 = forms.ChoiceField(label=gettext_lazy("Discipline"), choices=EMPTY + tuple(Discipline.choices),
-                                     required=False)  # fmt: skip
-    professional_3 = forms.CharField(label=gettext_lazy("Professional"), max_length=200, required=False)
-    discipline_3 = forms.ChoiceField(label=gettext_lazy("Discipline"), choices=EMPTY + tuple(Discipline.choices),
-                                     required=False)  # fmt: skip
-    child_has_disability = forms.BooleanField(
-        label=gettext_lazy("The child has a disability"),
-        required=False,
-        help_text=gettext_lazy("A disability on the child's record counts too."),
-    )
-    disability_adaptation = _text(gettext_lazy("How the assessment is adapted to it"))
-
-    def consent(self) -> Consent:
-        data = self.cleaned_data
-        return Consent(
-            given=data["consent_given"],
-            language=data["consent_language"],
-            explanation=data["consent_explanation"],
-            told_no_penalty=data["consent_told_no_penalty"],
-        )
-
-    def professionals(self) -> list[Professional]:
-        data = self.cleaned_data
-        return [Professional(name=data[f"professional_{i}"], discipline=data[f"discipline_{i}"]) for i in (1, 2, 3)]
-
-
-class AssessmentChangeForm(AgeForm):
-    result = forms.ChoiceField(
-        label=gettext_lazy("Result"), choices=EMPTY + tuple(AssessmentResult.choices), required=False
-    )
-    youngest_age = forms.IntegerField(label=gettext_lazy("Youngest possible age"), min_value=0, required=False)
-    oldest_age = forms.IntegerField(label=gettext_lazy("Oldest possible age"), min_value=0, required=False)
-    assessed_on = _date_input(gettext_lazy("Assessment date"), required=False)
-    grounds = forms.MultipleChoiceField(
-        label=gettext_lazy("The result rests on"),
-        choices=ResultGround.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    appeal_information = _text(gettext_lazy("How the child was told to appeal"))
-    approve = forms.BooleanField(label=gettext_lazy("Approve the conclusion (supervisor)"), required=False)
-    stop_reason = _text(
-        gettext_lazy("Stop the assessment because"), help_text=gettext_lazy("The child withdrew consent, say.")
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
-        if cleaned.get("result") == AssessmentResult.RANGE:
-            for name in ("youngest_age", "oldest_age"):
-                if cleaned.get(name) is None:
-                    self.add_error(name, _("Give the range of ages."))
-        return cleaned
-
-
-class MethodAddForm(AgeForm):
-    assessment = forms.ModelChoiceField(label=gettext_lazy("Assessment"), queryset=AgeAssessment.objects.none())
-    kind = forms.ChoiceField(label=gettext_lazy("Method"), choices=MethodKind.choices)
-    involves_undressing = forms.BooleanField(
-        label=gettext_lazy("The child would be asked to undress, or genitals would be examined"), required=False
-    )
-    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=MethodOutcome.choices)
-    findings = _text(gettext_lazy("Findings"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.actor is not None:
-            open_ones = selectors.assessment_list(actor=self.actor).filter(status=AssessmentStatus.OPEN)
-            self._limit("assessment", open_ones)
-
-
-class AppealAddForm(AgeForm):
-    assessment = forms.ModelChoiceField(label=gettext_lazy("Assessment"), queryset=AgeAssessment.objects.none())
-    grounds = _text(gettext_lazy("Grounds"), required=True)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.actor is not None:
-            approved = selectors.assessment_list(actor=self.actor).filter(
-                status=AssessmentStatus.APPROVED, result=AssessmentResult.RANGE
-            )
-            self._limit("assessment", approved)
-
-
-class AppealChangeForm(AgeForm):
-    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=EMPTY + tuple(AppealOutcome.choices),
-                                required=False)  # fmt: skip
-    decided_by = forms.CharField(label=gettext_lazy("Decided by"), max_length=200, required=False)
-
-
-class AdultTreatmentAddForm(CaseChoiceForm):
-    purpose = forms.ChoiceField(label=gettext_lazy("What"), choices=AdultTreatmentPurpose.choices)
-    reason = _text(gettext_lazy("Why"), required=True)
-    urgent = forms.BooleanField(
-        label=gettext_lazy("Urgent protective action"),
-        required=False,
-        help_text=gettext_lazy("An emergency or safety placement where the only safe place is among adults."),
-    )
-
-
 # --- Inlines ------------------------------------------------------------------------------
 class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
     can_delete = False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(_roles(request))
+        return bool(roles_for(Action.WORK_OR_GUARD, staff_roles(request)))
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -320,23 +117,33 @@ class AppealInline(_ReadOnlyInline):
 
 
 # --- The base: scope, access log, services ------------------------------------------------
-class AgeAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
-    """Scoped by case visibility, never deleted, written only through services."""
+class AgeAdmin(ServiceAdmin):
+    """The kit's admin, for the case's staff and the child's guardian: a record the service may
+    still complete is changed on its page (`change_form`, `change_fieldsets`) unless `view_only`;
+    `write` calls the service for an add or a change."""
 
-    add_form: type[AgeForm] = AgeForm
-    change_form: type[AgeForm] = AgeForm
-    add_fieldsets: Any = ()
-    change_fieldsets: Any = ()
+    view_action = Action.WORK_OR_GUARD
+    add_action = Action.WORK_OR_GUARD
+    add_form: ClassVar[type[ServiceForm]] = AgeForm
+    change_form: ClassVar[type[ServiceForm] | None] = AgeForm
+    add_fieldsets: ClassVar[Any] = ()
+    change_fieldsets: ClassVar[Any] = ()
     view_only = False  # records that are never changed once written
-    show_full_result_count = False
+
+    def scope(self, actor: User) -> QuerySet[Any]:
+        scoped = self.scoped(actor)
+        # The changelist adds `list_select_related` only to a query that joins nothing yet.
+        related = self.list_select_related
+        return scoped.select_related(*related) if isinstance(related, list | tuple) else scoped
 
     def scoped(self, actor: User) -> QuerySet[Any]:
         # Each admin below narrows this to what the actor may see; the base shows nothing.
         nothing: QuerySet[Any] = self.model._default_manager.none()
         return nothing
 
-    def case_of(self, obj: Any) -> Case:
-        return cast("Case", obj.case)
+    def case_choices(self, actor: User) -> QuerySet[Case]:
+        # The cases the actor may see as one who holds them (staff, guardian).
+        return _visible_cases(actor)
 
     def read_action(self) -> str:
         return f"age:{self.model._meta.model_name}"
@@ -344,34 +151,8 @@ class AgeAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     def write(self, actor: User, obj: Any, form: Any, change: bool) -> models.Model | None:
         raise NotImplementedError
 
-    # Access: roles, never superuser status or model permissions
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(_roles(request))
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(_roles(request))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return bool(_roles(request))
-
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(_roles(request)) and not self.view_only
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        scoped = self.scoped(_actor(request))
-        # The changelist adds `list_select_related` only to a query that joins nothing yet.
-        related = self.get_list_select_related(request)
-        return scoped.select_related(*related) if isinstance(related, list | tuple) else scoped
-
-    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
-        """A record of a case the user may see; any other id is a 404 (logged as denied by the view)."""
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
+        return self.may_work(request) and not self.view_only
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.add_fieldsets if obj is None else self.change_fieldsets
@@ -380,35 +161,20 @@ class AgeAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
         return () if obj is None else self.readonly_fields
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        base = self.add_form if obj is None else self.change_form
-        kwargs["form"] = type(base.__name__, (base,), {"actor": _actor(request)})
+        actor = acting_user(request)
+        base = self.add_form if obj is None else (self.change_form or self.add_form)
+        kwargs["form"] = type(base.__name__, (base,), {"actor": actor, "cases": self.case_choices(actor)})
         kwargs["fields"] = ()  # declared fields only: nothing reaches the model but through a service
-        return super().get_form(request, obj, change=change, **kwargs)
+        # The kit's form, without the kit's choice of fields (which would let model fields through).
+        return super(ServiceAdmin, self).get_form(request, obj, change=change, **kwargs)
 
     def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         return [] if obj is None else super().get_inline_instances(request, obj)
 
-    def render_change_form(  # noqa: PLR0917 - Django's signature
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Any = None,
-    ) -> HttpResponse:
-        if obj is not None and obj.pk is not None:
-            # The page opens sealed values of the child's record: a read (once, with the values it opens).
-            current_reader().note(self.case_of(obj))
-        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
-
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        written = self.write(_actor(request), obj, form, change)
+        written = self.write(acting_user(request), obj, form, change)
         if written is not None:
-            _adopt(obj, written)
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Nothing besides the services writes: the inlines are read-only."""
+            became(obj, written)
 
     def construct_change_message(
         self, request: HttpRequest, form: forms.Form, formsets: Any, add: bool = False
@@ -427,6 +193,7 @@ def _sealed_display(column: str, description: Any) -> Callable[[AgeAdmin, Any], 
 # --- Documents -----------------------------------------------------------------------------
 @admin.register(IdentityDocument)
 class IdentityDocumentAdmin(AgeAdmin):
+    sealed = ("birth_date",)
     list_display = ("case", "kind", "issuing_country", "recorded_at")
     list_select_related = ("case",)
     list_filter = ("kind",)
@@ -498,6 +265,7 @@ class IdentityDocumentAdmin(AgeAdmin):
 # --- Claims --------------------------------------------------------------------------------
 @admin.register(AgeClaim)
 class AgeClaimAdmin(AgeAdmin):
+    sealed = ("birth_date",)
     list_display = ("case", "recorded_at", "recorded_by")
     list_select_related = ("case", "recorded_by")
     search_fields = ("case__reference",)
@@ -520,6 +288,7 @@ class AgeClaimAdmin(AgeAdmin):
 # --- External decisions --------------------------------------------------------------------
 @admin.register(ExternalAgeDecision)
 class ExternalAgeDecisionAdmin(AgeAdmin):
+    sealed = ("earliest_birth_date", "latest_birth_date", "challenge")
     list_display = ("case", "authority", "decided_on", "found_adult", "challenged_at")
     list_select_related = ("case",)
     search_fields = ("case__reference", "authority")
@@ -589,6 +358,16 @@ class ExternalAgeDecisionAdmin(AgeAdmin):
 # --- Assessments ---------------------------------------------------------------------------
 @admin.register(AgeAssessment)
 class AgeAssessmentAdmin(AgeAdmin):
+    sealed = (
+        "disability_adaptation",
+        "last_resort_reason",
+        "consent_language",
+        "consent_explanation",
+        "appeal_information",
+        "stop_reason",
+        "earliest_birth_date",
+        "latest_birth_date",
+    )
     list_display = ("case", "status", "result", "opened_at", "approved_at", "appeal_period_ends_at")
     list_select_related = ("case",)
     list_filter = ("status", "result")
@@ -758,6 +537,7 @@ class AgeAssessmentAdmin(AgeAdmin):
 
 @admin.register(AssessmentMethod)
 class AssessmentMethodAdmin(AgeAdmin):
+    sealed = ("findings",)
     list_display = ("assessment", "kind", "outcome", "recorded_at")
     list_select_related = ("assessment__case",)
     search_fields = ("assessment__case__reference",)
@@ -798,6 +578,7 @@ class AssessmentMethodAdmin(AgeAdmin):
 # --- Appeals -------------------------------------------------------------------------------
 @admin.register(AgeAppeal)
 class AgeAppealAdmin(AgeAdmin):
+    sealed = ("grounds",)
     list_display = ("assessment", "lodged_at", "outcome", "decided_at")
     list_select_related = ("assessment__case",)
     search_fields = ("assessment__case__reference",)
@@ -847,6 +628,7 @@ class AgeAppealAdmin(AgeAdmin):
 # --- Treating the person as an adult -------------------------------------------------------
 @admin.register(AdultTreatment)
 class AdultTreatmentAdmin(AgeAdmin):
+    sealed = ("reason",)
     list_display = ("case", "purpose", "urgent", "recorded_at")
     list_select_related = ("case",)
     list_filter = ("purpose", "urgent")

@@ -38,6 +38,7 @@ from apps.age.models import (
 )
 from apps.cases import vault
 from apps.cases.models import Case, Child
+from apps.cases.sections import record_section
 from apps.cases.selectors import case_visibility
 from apps.core.crypto import KeyUnavailable
 
@@ -259,39 +260,45 @@ def latest_possible_birth_date(*, child: Child, at: datetime | None = None) -> d
 
 
 # --- Scoped lists: only records of cases the actor may see ------------------------------------
-def _visible_case_ids(actor: User) -> QuerySet[Case, Any]:
-    return Case.objects.filter(case_visibility(actor=actor)).values("pk")
+def _visible_case_ids(actor: User, model: type[models.Model]) -> QuerySet[Case, Any]:
+    """The cases whose `model` records the actor reads: the holders' all, a partner's those whose
+    referral shares the record's section."""
+    return Case.objects.filter(case_visibility(actor=actor, section=record_section(model))).values("pk")
 
 
 def identity_document_list(*, actor: User) -> QuerySet[IdentityDocument]:
-    return IdentityDocument.objects.filter(case__in=_visible_case_ids(actor)).select_related("case")
+    return IdentityDocument.objects.filter(case__in=_visible_case_ids(actor, IdentityDocument)).select_related("case")
 
 
 def document_event_list(*, actor: User) -> QuerySet[DocumentEvent]:
-    return DocumentEvent.objects.filter(document__case__in=_visible_case_ids(actor)).select_related("by")
+    return DocumentEvent.objects.filter(document__case__in=_visible_case_ids(actor, DocumentEvent)).select_related("by")
 
 
 def age_claim_list(*, actor: User) -> QuerySet[AgeClaim]:
-    return AgeClaim.objects.filter(case__in=_visible_case_ids(actor)).select_related("case")
+    return AgeClaim.objects.filter(case__in=_visible_case_ids(actor, AgeClaim)).select_related("case")
 
 
 def external_decision_list(*, actor: User) -> QuerySet[ExternalAgeDecision]:
-    return ExternalAgeDecision.objects.filter(case__in=_visible_case_ids(actor)).select_related("case")
+    return ExternalAgeDecision.objects.filter(case__in=_visible_case_ids(actor, ExternalAgeDecision)).select_related(
+        "case"
+    )
 
 
 def assessment_list(*, actor: User) -> QuerySet[AgeAssessment]:
-    return AgeAssessment.objects.filter(case__in=_visible_case_ids(actor)).select_related("case")
+    return AgeAssessment.objects.filter(case__in=_visible_case_ids(actor, AgeAssessment)).select_related("case")
 
 
 def assessment_method_list(*, actor: User) -> QuerySet[AssessmentMethod]:
-    return AssessmentMethod.objects.filter(assessment__case__in=_visible_case_ids(actor)).select_related(
+    return AssessmentMethod.objects.filter(
+        assessment__case__in=_visible_case_ids(actor, AssessmentMethod)
+    ).select_related("assessment__case")
+
+
+def appeal_list(*, actor: User) -> QuerySet[AgeAppeal]:
+    return AgeAppeal.objects.filter(assessment__case__in=_visible_case_ids(actor, AgeAppeal)).select_related(
         "assessment__case"
     )
 
 
-def appeal_list(*, actor: User) -> QuerySet[AgeAppeal]:
-    return AgeAppeal.objects.filter(assessment__case__in=_visible_case_ids(actor)).select_related("assessment__case")
-
-
 def adult_treatment_list(*, actor: User) -> QuerySet[AdultTreatment]:
-    return AdultTreatment.objects.filter(case__in=_visible_case_ids(actor)).select_related("case")
+    return AdultTreatment.objects.filter(case__in=_visible_case_ids(actor, AdultTreatment)).select_related("case")

@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -48,8 +47,8 @@ from apps.age.selectors import claims_made, contradicting_claims, document_statu
 from apps.alerts.models import AlertKind
 from apps.alerts.services import alert_raise
 from apps.cases import vault
+from apps.cases.access import Action, cases_for, require
 from apps.cases.models import Case, Child, GatingFact
-from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import facts_reliance_record, gating_fact_change_check, gating_fact_change_record
 from apps.core import dates as core_dates
 from apps.core.rules import Violations
@@ -65,22 +64,26 @@ OLDEST_AGE = 40  # an assessed range beyond this is a typing error, not an asses
 
 # --- Access and sealing ------------------------------------------------------------------------
 def _may_see(actor: User, case: Case) -> None:
-    """Anyone who may act on the case (caseworker, supervisor, the active guardian); else 404."""
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
+    """Anyone who may act on the case (caseworker, supervisor, the active guardian); else 404
+    (403 for someone who only reads it: a partner agency, a grant, break-glass)."""
+    require(actor, Action.WORK_OR_GUARD, case)
+
+
+def _require(actor: User, action: Action, case: Case, refusal: str) -> None:
+    """The access policy's answer (404 for a case out of sight), a refusal said in this area's words."""
+    try:
+        require(actor, action, case)
+    except PermissionDenied:
+        raise PermissionDenied(refusal) from None
 
 
 def _require_case_worker(actor: User, case: Case) -> None:
     """A caseworker or supervisor of the owning agency who sees the case."""
-    _may_see(actor, case)
-    if not agency_roles(actor=actor, agency_id=case.owning_agency_id) & {Role.CASEWORKER, Role.SUPERVISOR}:
-        raise PermissionDenied(_("Only caseworkers and supervisors of the agency holding the case do this."))
+    _require(actor, Action.WORK, case, _("Only caseworkers and supervisors of the agency holding the case do this."))
 
 
 def _require_supervisor(actor: User, case: Case) -> None:
-    _may_see(actor, case)
-    if Role.SUPERVISOR not in agency_roles(actor=actor, agency_id=case.owning_agency_id):
-        raise PermissionDenied(_("Only a supervisor of the agency holding the case does this."))
+    _require(actor, Action.SUPERVISE, case, _("Only a supervisor of the agency holding the case does this."))
 
 
 def _seal(case: Case, model: type[models.Model], column: str, value: Any) -> bytes | None:
@@ -208,7 +211,7 @@ def _document_event(
         found, actor=actor, case=current.case, fact=fact, before=before, after=after, reason=reason
     )
     if not after and not before:
-        is_supervisor = Role.SUPERVISOR in agency_roles(actor=actor, agency_id=current.case.owning_agency_id)
+        is_supervisor = cases_for(actor, Action.SUPERVISE).filter(pk=current.case_id).exists()
         found.check(is_supervisor, "PRESUMED_MINOR.FACT_CHANGE_NEEDS_SUPERVISOR", fact=GatingFact(fact).label)
     found.raise_if_any()
     text = _reason(reason)

@@ -24,6 +24,8 @@ class RecordAccess(models.Model):
     action = models.CharField(max_length=32)
     channel = models.CharField(max_length=16, choices=Channel.choices)
     allowed = models.BooleanField()
+    # Read under a break-glass: the reader saw the case only because they opened it out of hours.
+    break_glass = models.BooleanField(default=False, db_default=False)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

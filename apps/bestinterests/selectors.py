@@ -2,13 +2,12 @@
 see them (the case's people, and a panel member only once their undertaking is signed)."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import User
-from apps.audit.services import record_access_log
 from apps.bestinterests.models import (
     BestInterestsAssessment,
     BestInterestsDetermination,
@@ -19,7 +18,7 @@ from apps.bestinterests.models import (
     PanelMember,
 )
 from apps.cases.models import Case
-from apps.cases.reading import reach_beyond_the_case, sealed_text_for
+from apps.cases.reading import reach_beyond_the_case, record_for, sealed_text_for
 from apps.cases.selectors import case_visibility
 
 
@@ -107,18 +106,14 @@ def determination_list(*, actor: User) -> QuerySet[BestInterestsDetermination]:
 
 
 def determination_get(*, actor: User, pk: int, channel: str) -> BestInterestsDetermination:
-    """One determination the actor may see, the read logged; otherwise 404 (logged too)."""
-    found = determination_list(actor=actor).filter(pk=pk).select_related("case__child").first()
+    """One determination the actor may see (a panel member's seat included), its read logged the
+    way every channel logs it (apps/cases/reading.py); otherwise 404, the denied attempt logged
+    with its case when there is one."""
+    queryset = determination_list(actor=actor).select_related("case__child")
+    found = record_for(actor=actor, queryset=queryset, pk=pk, channel=channel, action="best_interests_determination")
     if found is None:
-        existing = BestInterestsDetermination.objects.filter(pk=pk).select_related("case").first()
-        record_access_log(
-            actor=actor, case=existing.case if existing else None, action="best_interests_determination",
-            channel=channel, allowed=False,
-        )  # fmt: skip
         raise Http404
-    record_access_log(actor=actor, case=found.case, action="best_interests_determination", channel=channel,
-                      allowed=True)  # fmt: skip
-    return found
+    return cast("BestInterestsDetermination", found)
 
 
 def _panel_seat_reach(actor: User) -> Q:

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -43,14 +42,12 @@ from apps.bestinterests.models import (
 from apps.cases import vault
 from apps.cases.access import Action, require
 from apps.cases.models import Case, CaseState
-from apps.cases.selectors import agency_roles, case_may_act
 from apps.cases.services import facts_reliance_record
 from apps.core import dates as core_dates
 from apps.core.rules import Violations, refuse
 from apps.guardianship.models import DecisionKind
 from apps.guardianship.rules import guardian_opinion_recorded, guardian_present
 
-CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 BIA_ACTION = _("a best-interests assessment")
 BID_ACTION = _("a best-interests determination")
 
@@ -472,10 +469,10 @@ def determination_approve(
     """A supervisor of the owning agency approves a panel's decided determination: never one
     who sat on its panel (BID_REQUIRED.APPROVER_ON_PANEL). From then on it is in force."""
     case = _load(determination.case)
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
-    if Role.SUPERVISOR not in agency_roles(actor=actor, agency_id=case.owning_agency_id):
-        raise PermissionDenied(_("Only a supervisor of the agency approves a best-interests determination."))
+    try:
+        require(actor, Action.SUPERVISE, case)
+    except PermissionDenied:
+        raise PermissionDenied(_("Only a supervisor of the agency approves a best-interests determination.")) from None
     locked = BestInterestsDetermination.objects.select_for_update().get(pk=determination.pk)
     if locked.decided_at is None:
         raise ValidationError(_("The determination is not decided yet."))

@@ -11,8 +11,8 @@ from apps.accounts.models import User
 from apps.audit.services import record_access_log
 from apps.care.models import Charge, ChildTie, HeldEvent, MissingReport, Placement, UrgentAction
 from apps.cases.models import Case
-from apps.cases.reading import SealedReader, sealed_text_for
-from apps.cases.selectors import case_visibility, child_list
+from apps.cases.reading import SealedReader, sealed_text_for, visible_records
+from apps.cases.selectors import child_list
 
 M = TypeVar("M", bound=models.Model)
 
@@ -31,7 +31,8 @@ def care_provider_agency_ids(*, case: Case, at: datetime) -> set[int]:
 
 
 def _of_visible_cases(queryset: QuerySet[M], actor: User) -> QuerySet[M]:
-    return queryset.filter(case__in=Case.objects.filter(case_visibility(actor=actor)).values("pk"))
+    # The holders see every record; a partner those of the sections its referral shares.
+    return visible_records(queryset, actor=actor)
 
 
 def placement_list(*, actor: User) -> QuerySet[Placement]:

@@ -8,8 +8,16 @@ Two halves of one rule, so a list and a single record can never disagree:
   asking); a case they see, in a role that may not do this, is a 403.
 
 Everything comes from live rows (memberships, teams, assignment, active guardian
-appointments) at the moment of the question; superuser status and model permissions add
-nothing. Services, admins and selectors ask here; no other module decides.
+appointments, referrals to the actor's agency) at the moment of the question; superuser
+status and model permissions add nothing. Services, admins and selectors ask here; no other
+module decides.
+
+Sections: the people who hold a case (its agency's staff, the child's guardian) read all of
+it; a partner agency reads only the sections its referral shares, while the referral gives
+access (`Referral.objects.granting_access`), ending the second it is revoked, completed or
+expires. `case_visibility(section=...)` and `readable_sections` answer per section; without
+a section the condition is the holders' only, so a selector that does not name what it
+shows never shows it to a partner.
 """
 
 from collections.abc import Collection
@@ -24,8 +32,11 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Membership, Role, User
 from apps.cases.models import Case
+from apps.cases.sections import Section
+from apps.grants.reach import granted_read
 from apps.guardianship.models import GuardianAppointment
 from apps.guardianship.selectors import active_appointments
+from apps.referrals.models import Referral
 
 
 class Action(StrEnum):
@@ -39,10 +50,13 @@ class Action(StrEnum):
 
 
 CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+# The staff of an agency a referral is sent to, who read what it shares.
+RECEIVING_ROLES = CASE_ROLES | {Role.PARTNER_STAFF}
+ALL_SECTIONS = frozenset(Section)
 
 # The roles that can do each action on some case; which case is decided by `cases_for`.
 ACTION_ROLES: dict[Action, frozenset[str]] = {
-    Action.READ: CASE_ROLES | {Role.GUARDIAN},
+    Action.READ: RECEIVING_ROLES | {Role.GUARDIAN},
     Action.WORK: CASE_ROLES,
     Action.WORK_OR_GUARD: CASE_ROLES | {Role.GUARDIAN},
     Action.GUARD: frozenset({Role.GUARDIAN}),
@@ -57,17 +71,33 @@ _REFUSALS = {
 }
 
 
-def case_visibility(*, actor: User, at: datetime | None = None) -> Q:
+def case_visibility(*, actor: User, at: datetime | None = None, section: Section | None = None) -> Q:
     """The one condition for "actor may see this case", from live rows.
 
     A supervisor sees every case of their agency; a caseworker sees the cases of their
     agency assigned to them or held by one of their teams; a guardian sees their wards'
-    cases while the appointment is active. Superuser status and model permissions add
-    nothing. Referrals join here when they come.
+    cases while the appointment is active. With `section`, also the cases referred to the
+    actor's agency whose referral shares that section (`Section.RECORD`: any such referral,
+    the case's reference and who holds it). Superuser status and model permissions add
+    nothing.
     """
     if not actor.is_authenticated or not actor.is_active:
         return Q(pk__in=[])
     moment = at or timezone.now()
+    holds = _reads_whole(actor, moment)
+    if section is None:
+        return holds
+    return holds | Q(Exists(_referred(actor, moment, section)))
+
+
+def _reads_whole(actor: User, moment: datetime) -> Q:
+    """Those who read the whole case: its holders, and (read-only) an explicit grant to the
+    person or a running break-glass."""
+    return _holds(actor, moment) | granted_read(actor, moment)
+
+
+def _holds(actor: User, moment: datetime) -> Q:
+    """The people who hold the whole case: its agency's staff and the child's guardian."""
     memberships = Membership.objects.active(at=moment).filter(user=actor)
     supervises = memberships.filter(role=Role.SUPERVISOR, agency=OuterRef("owning_agency"))
     works_in = memberships.filter(role=Role.CASEWORKER, agency=OuterRef("owning_agency"))
@@ -79,6 +109,34 @@ def case_visibility(*, actor: User, at: datetime | None = None) -> Q:
         | (Q(Exists(works_in)) & (Q(assigned_caseworker=actor) | Q(Exists(in_team))))
         | (Q(Exists(_guards(actor, moment))) & Q(Exists(is_guardian)))
     )
+
+
+def _referrals_to(actor: User, moment: datetime) -> QuerySet[Referral]:
+    """The referrals giving access now to an agency the actor receives for."""
+    receives = Membership.objects.active(at=moment).filter(user=actor, role__in=RECEIVING_ROLES)
+    return Referral.objects.granting_access(at=moment).filter(to_agency__in=receives.values("agency"))
+
+
+def _referred(actor: User, moment: datetime, section: Section) -> QuerySet[Referral]:
+    """The actor's agency's referrals of the case in the outer query that share `section`."""
+    referred = _referrals_to(actor, moment).filter(case=OuterRef("pk"))
+    if section == Section.RECORD:
+        return referred
+    return referred.filter(sections__contains=[section])
+
+
+def readable_sections(actor: User, case: Case, *, at: datetime | None = None) -> frozenset[Section]:
+    """The sections of `case` the actor reads now: all for those who hold it, those its active
+    referrals to the actor's agency share for a partner (and the record that names the case),
+    none otherwise."""
+    if not actor.is_authenticated or not actor.is_active:
+        return frozenset()
+    moment = at or timezone.now()
+    if Case.objects.filter(_holds(actor, moment) | granted_read(actor, moment), pk=case.pk).exists():
+        return ALL_SECTIONS
+    shared = _referrals_to(actor, moment).filter(case=case).values_list("sections", flat=True)
+    found = {Section(name) for sections in shared for name in sections}
+    return frozenset(found | {Section.RECORD}) if shared else frozenset()
 
 
 def _guards(actor: User, moment: datetime) -> QuerySet[GuardianAppointment]:
@@ -93,7 +151,8 @@ def _role_condition(actor: User, action: Action, moment: datetime) -> Q | None:
     if not actor.is_authenticated:
         return Q(pk__in=[])  # sees nothing anyway (`case_visibility`); no membership to look up
     holds = Membership.objects.active(at=moment).filter(user=actor, agency=OuterRef("owning_agency"))
-    staff = Q(Exists(holds.filter(role__in=CASE_ROLES)))
+    # Staff who hold the case: not one who reads it only through a grant or break-glass (read-only).
+    staff = Q(Exists(holds.filter(role__in=CASE_ROLES))) & _holds(actor, moment)
     guards = Q(Exists(_guards(actor, moment)))
     if action == Action.WORK:
         return staff
@@ -107,7 +166,7 @@ def _role_condition(actor: User, action: Action, moment: datetime) -> Q | None:
 def cases_for(actor: User, action: Action, *, at: datetime | None = None) -> QuerySet[Case]:
     """The cases `actor` may do `action` on at `at` (now by default), filtered in the query."""
     moment = at or timezone.now()
-    visible = Case.objects.filter(case_visibility(actor=actor, at=moment))
+    visible = Case.objects.filter(case_visibility(actor=actor, at=moment, section=Section.RECORD))
     role = _role_condition(actor, action, moment)
     return visible if role is None else visible.filter(role)
 
@@ -118,7 +177,7 @@ def require(actor: User, action: Action, case: Case) -> None:
     role may not do this. One query."""
     moment = timezone.now()
     role = _role_condition(actor, action, moment)
-    visible = Case.objects.filter(case_visibility(actor=actor, at=moment), pk=case.pk)
+    visible = Case.objects.filter(case_visibility(actor=actor, at=moment, section=Section.RECORD), pk=case.pk)
     allowed = Value(True) if role is None else ExpressionWrapper(role, output_field=BooleanField())
     found = visible.annotate(allowed=allowed).values_list("allowed", flat=True).first()
     if found is None:

@@ -26,6 +26,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -33,7 +35,7 @@ from apps.accounts.models import Agency, Membership, Role, Team, User
 from apps.accounts.selectors import membership_list_for_user
 from apps.audit.models import Channel
 from apps.cases import htcds, services
-from apps.cases.access import Action, cases_for, roles_for
+from apps.cases.access import ALL_SECTIONS, Action, cases_for, readable_sections, roles_for
 from apps.cases.models import (
     Case,
     CaseState,
@@ -45,7 +47,9 @@ from apps.cases.models import (
     GatingFactChange,
     PossibleDuplicateNotice,
 )
-from apps.cases.reading import ReadLoggedAdmin, SealedReader, reader_for
+from apps.cases.reading import ReadLoggedAdmin, SealedReader, reader_for, visible_records
+from apps.cases.referral_actions import CaseReferralActionsMixin
+from apps.cases.sections import FIELDS, Section
 from apps.cases.selectors import agency_roles
 from apps.cases.workflow import transitions
 from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, staff_roles
@@ -87,6 +91,21 @@ CHILD_FACT_FIELDS = (
 )
 IDENTITY_FIELDS = ("given_names", "family_names", "aliases", "birth_date")
 NAME_REQUIRED = gettext_lazy("Record at least a first name or an alias, even a provisional one.")
+
+# What each field of the case page shows, by section (the catalogue's, for the page's own
+# names): a partner's page keeps only the sections its referral shares. A name not here
+# (the timeline link, the edit-only fields) is for those who hold the case.
+PAGE_SECTIONS: dict[str, Section] = {
+    **FIELDS[Child],
+    **FIELDS[Case],
+    "child_names": Section.IDENTITY,
+    "child_aliases": Section.IDENTITY,
+    "child_birth_date": Section.IDENTITY,
+    **{f"sealed_{column}": FIELDS[Case][column] for column in services.CASE_SEALED},
+}
+for _edit_only in ("names", "aliases", "birth_date", "protection_needs", "exploitation_narrative", "suspects"):
+    PAGE_SECTIONS.pop(_edit_only, None)
+PAGE_SECTIONS.pop("health_notes", None)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -353,10 +372,14 @@ class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
     can_delete = False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(roles_for(Action.WORK, staff_roles(request)))
+        return bool(roles_for(Action.READ, staff_roles(request)))
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # A partner sees the rows of the sections its referral shares (documents by kind).
+        return visible_records(super().get_queryset(request), actor=request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -471,8 +494,9 @@ class DocumentInline(_ReadOnlyInline):
 # --- Cases --------------------------------------------------------------------------------
 @dataclass
 class _Opened:
-    identity: services.ChildIdentity | None
+    identity: services.ChildIdentity | None  # None: anonymised, or not shared with this reader
     sealed: dict[str, str] = field(default_factory=dict)
+    anonymised: bool = False
 
 
 def _transition_label(name: str, target: str) -> str:
@@ -480,7 +504,7 @@ def _transition_label(name: str, target: str) -> str:
 
 
 @admin.register(Case)
-class CaseAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
+class CaseAdmin(CaseReferralActionsMixin, ServiceRefusalsMixin, ReadLoggedAdmin):
     list_display = ("reference", "state", "owning_agency", "team", "assigned_caseworker", "risk_level", "created_at")
     list_filter = ("state", "risk_level")
     # Team.__str__ names its agency: select it too, or each row costs a query.
@@ -491,7 +515,7 @@ class CaseAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     transition_template = "admin/cases/case/transition_confirmation.html"
 
     anonymise_template = "admin/cases/case/anonymise_confirmation.html"
-    actions = ("anonymise_child",)
+    actions = ("anonymise_child", "transfer_case", "ask_for_guardian")
 
     add_fieldsets = (
         (gettext_lazy("Agency"), {"fields": ("agency",)}),
@@ -610,6 +634,7 @@ class CaseAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     anonymised_child_fields = ("child", "child_names", "child_aliases", ("child_birth_date", "birth_date_basis"))
     readonly_fields = (
         "case_timeline",
+        "file_history",
         "reference",
         "state",
         "version",
@@ -627,18 +652,29 @@ class CaseAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
         "sealed_health_notes",
     )
 
-    # Access: case roles, never superuser status or model permissions.
+    # Access: case roles, never superuser status or model permissions. A partner agency's
+    # staff read the cases referred to them, the shared sections only, and change nothing.
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(roles_for(Action.WORK, staff_roles(request)))
+        return bool(roles_for(Action.READ, staff_roles(request)))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(roles_for(Action.WORK, staff_roles(request)))
+        return bool(roles_for(Action.READ, staff_roles(request)))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(roles_for(Action.WORK, staff_roles(request)))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and self._sections(request, obj) != ALL_SECTIONS:
+            return False
         return bool(roles_for(Action.WORK, staff_roles(request)))
+
+    def _sections(self, request: HttpRequest, obj: Case) -> frozenset[Section]:
+        """The sections of this case the user reads (all, for those who hold it); once per page."""
+        found: frozenset[Section] | None = getattr(obj, "_admin_sections", None)
+        if found is None:
+            found = readable_sections(_actor(request), obj)
+            setattr(obj, "_admin_sections", found)  # noqa: B010 - cached on this instance only
+        return found
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -656,18 +692,46 @@ class CaseAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return self.add_fieldsets
-        if self._opened(obj).identity is not None:
-            return self.fieldsets
+        sections = self._sections(request, obj)
+        if sections != ALL_SECTIONS:
+            return self._shared_fieldsets(sections)
+        if _supervises(request, obj.owning_agency_id):
+            # Who has seen and changed this file: the supervisors' page (apps/history).
+            first, *rest = self.fieldsets
+            name, options = first
+            fieldsets: Any = ((name, {**options, "fields": (*options["fields"], "file_history")}), *rest)
+        else:
+            fieldsets = self.fieldsets
+        if not self._opened(obj).anonymised:
+            return fieldsets
         return tuple(
             (name, {**options, "fields": self.anonymised_child_fields})
             if "child" in options["fields"]
             else (name, options)
-            for name, options in self.fieldsets
+            for name, options in fieldsets
         )
+
+    def _shared_fieldsets(self, sections: frozenset[Section]) -> Any:
+        """The page's fields of the sections a partner reads, shown as they are (never the forms'
+        edit fields), a fieldset left out when none of its fields is shared."""
+        kept_sets = []
+        for name, options in self.fieldsets:
+            entries: Any = self.anonymised_child_fields if "child" in options["fields"] else options["fields"]
+            kept: list[Any] = []
+            for entry in entries:
+                group = entry if isinstance(entry, tuple) else (entry,)
+                shown = tuple(f for f in group if f in PAGE_SECTIONS and PAGE_SECTIONS[f] in sections)
+                if shown:
+                    kept.append(shown if len(shown) > 1 else shown[0])
+            if kept:
+                kept_sets.append((name, {**options, "fields": tuple(kept)}))
+        return tuple(kept_sets)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if obj is None:
             return ()
+        if self._sections(request, obj) != ALL_SECTIONS:
+            return tuple(PAGE_SECTIONS)
         if self._may_assign(request, obj):
             return self.readonly_fields
         return (*self.readonly_fields, *ASSIGNMENT_FIELDS)
@@ -756,22 +820,30 @@ class CaseAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
                     case=obj,
                     channel=Channel.ADMIN,
                     reader=_page_reader(obj),
+                    sections=getattr(obj, "_admin_sections", None) or readable_sections(obj._admin_reader, obj),  # type: ignore[attr-defined]
                 )
                 opened = _Opened(identity=record.identity, sealed=record.sealed)
             except KeyUnavailable:
-                opened = _Opened(identity=None)
+                opened = _Opened(identity=None, anonymised=True)
             setattr(obj, "_admin_opened", opened)  # noqa: B010 - cached on this instance only
         return opened
 
     def _identity_value(self, obj: Case, read: Callable[[services.ChildIdentity], str]) -> str:
-        identity = self._opened(obj).identity
-        return _("Anonymised") if identity is None else read(identity)
+        opened = self._opened(obj)
+        if opened.anonymised:
+            return _("Anonymised")
+        return "" if opened.identity is None else read(opened.identity)
 
     @admin.display(description=gettext_lazy("timeline"))
     def case_timeline(self, obj: Case) -> str:
         from apps.casework.admin import timeline_link  # the casework app's page for this case
 
         return timeline_link(obj)
+
+    @admin.display(description=gettext_lazy("file history"))
+    def file_history(self, obj: Case) -> str:
+        url = reverse("admin:history_change_case", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Who has seen and changed this file"))
 
     @admin.display(description=gettext_lazy("names"))
     def child_names(self, obj: Case) -> str:
@@ -787,7 +859,7 @@ class CaseAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
 
     def _sealed(self, obj: Case, column: str) -> str:
         opened = self._opened(obj)
-        return _("Anonymised") if opened.identity is None else opened.sealed.get(column, "")
+        return _("Anonymised") if opened.anonymised else opened.sealed.get(column, "")
 
     @admin.display(description=gettext_lazy("what the child needs for protection"))
     def sealed_protection_needs(self, obj: Case) -> str:

@@ -36,8 +36,10 @@ from apps.audit.models import Channel, RecordAccess
 from apps.audit.services import record_access_log
 from apps.cases import vault
 from apps.cases.access import case_visibility
-from apps.cases.models import Case, Child
+from apps.cases.models import Case, Child, Document
+from apps.cases.sections import Section, document_section, record_section
 from apps.core.crypto import KeyUnavailable
+from apps.grants.reach import break_glass_case_ids
 
 
 class SealedReader:
@@ -58,7 +60,10 @@ class SealedReader:
         """Log that this person read `case` (once per reader), whether or not a value was opened."""
         if case.pk in self._logged:
             return
-        record_access_log(actor=self.actor, case=case, action=self.action, channel=self.channel, allowed=True)
+        marked = case.pk in break_glass_case_ids(self.actor, [case.pk])
+        record_access_log(
+            actor=self.actor, case=case, action=self.action, channel=self.channel, allowed=True, break_glass=marked
+        )
         self._logged.add(case.pk)
 
     def note_cases(self, case_ids: Iterable[int]) -> None:
@@ -67,8 +72,16 @@ class SealedReader:
         if not new:
             return
         actor_id = getattr(self.actor, "pk", None)
+        marked = break_glass_case_ids(self.actor, new)  # read only through a running break-glass
         RecordAccess.objects.bulk_create(
-            RecordAccess(actor_id=actor_id, case_id=pk, action=self.action, channel=self.channel, allowed=True)
+            RecordAccess(
+                actor_id=actor_id,
+                case_id=pk,
+                action=self.action,
+                channel=self.channel,
+                allowed=True,
+                break_glass=pk in marked,
+            )
             for pk in new
         )
         self._logged.update(new)
@@ -228,26 +241,42 @@ def reach_beyond_the_case(model: type[models.Model], reach: Callable[[Any], Q]) 
 
 def visible_records(queryset: QuerySet[Any], *, actor: Any) -> QuerySet[Any]:
     """`queryset` narrowed to records of the cases `actor` may see now (`case_visibility`),
-    and those a registered rule of the domain lets them reach.
+    for a partner only the records of the sections its referral shares (a document by its
+    kind), and those a registered rule of the domain lets them reach.
 
     Records that concern no case are left to the caller's own scope.
     """
-    path = case_path(queryset.model)
+    model = queryset.model
+    path = case_path(model)
     if path is None:
         return queryset
     if path == "":
-        return queryset.filter(case_visibility(actor=actor))
-    visible = Case.objects.filter(case_visibility(actor=actor)).values("pk")
-    seen = Q(**{f"{path}__in": visible})
-    if _nullable(queryset.model, path):
+        return queryset.filter(case_visibility(actor=actor, section=Section.RECORD))
+    if model is Document:
+        seen = _documents_seen(actor)
+    else:
+        section = None if model is Child else record_section(model)
+        visible = Case.objects.filter(case_visibility(actor=actor, section=section)).values("pk")
+        seen = Q(**{f"{path}__in": visible})
+    if _nullable(model, path):
         seen |= Q(**{f"{path}__isnull": True})
-    reach = _REACH_BEYOND_THE_CASE.get(queryset.model)
+    reach = _REACH_BEYOND_THE_CASE.get(model)
     if reach is not None and getattr(actor, "is_authenticated", False):
         seen |= reach(actor)
     if _multi_valued(path):
         # A child with several cases would repeat the row: select the ids instead.
-        return queryset.filter(pk__in=queryset.model._default_manager.filter(seen).values("pk"))
+        return queryset.filter(pk__in=model._default_manager.filter(seen).values("pk"))
     return queryset.filter(seen)
+
+
+def _documents_seen(actor: Any) -> Q:
+    """A case's documents: all for those who hold it, a partner only the kinds its referral shares."""
+    seen = Q(case__in=Case.objects.filter(case_visibility(actor=actor)).values("pk"))
+    for section in {document_section(kind) for kind in Document.Kind.values}:
+        kinds = [kind for kind in Document.Kind.values if document_section(kind) == section]
+        shared = Case.objects.filter(case_visibility(actor=actor, section=section)).values("pk")
+        seen |= Q(case__in=shared, kind__in=kinds)
+    return seen
 
 
 def case_ids_of(records: Sequence[models.Model]) -> set[int]:

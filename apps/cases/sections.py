@@ -25,10 +25,18 @@ class Section(models.TextChoices):
     PLACEMENT = "placement", _("Placement")
     HEALTH = "health", _("Health")
     LEGAL = "legal", _("Legal and status")
+    COMMUNICATION = "communication", _("Communication and the child's views")
+    CASEWORK = "casework", _("Care plan, notes and conferences")
+    SUPPORT = "support", _("Support services")
+    DECISIONS = "decisions", _("Best interests and durable solutions")
+    COMPLAINTS = "complaints", _("Complaints")
 
 
-# DOMAIN R8: by default a referral leaves these out.
-NEVER_SHARED_BY_DEFAULT = frozenset({Section.NARRATIVE, Section.SUSPECTS, Section.PLACEMENT, Section.GENDER_IDENTITY})
+# DOMAIN R8: by default a referral leaves these out. A complaint names staff of the case:
+# it is the child's and their guardian's business with the agency, not a partner's.
+NEVER_SHARED_BY_DEFAULT = frozenset(
+    {Section.NARRATIVE, Section.SUSPECTS, Section.PLACEMENT, Section.GENDER_IDENTITY, Section.COMPLAINTS}
+)
 SHARED_BY_DEFAULT = frozenset(Section) - NEVER_SHARED_BY_DEFAULT
 
 FIELDS: dict[type[models.Model], dict[str, Section]] = {
@@ -98,6 +106,103 @@ DOCUMENT_KINDS: dict[str, Section] = {
     Document.Kind.PLACEMENT_DOCUMENT: Section.PLACEMENT,
     Document.Kind.CONSENT_FORM: Section.LEGAL,
 }
+
+
+# Every other record of a child's case, by model label: the section a partner needs shared to
+# read it (the case's own fields and its documents go field by field and kind by kind above).
+# None: never through a referral, whatever it shares — the agency's own machinery (read logs,
+# alerts, search tokens, the key) and a probable duplicate, which R8 keeps from other agencies.
+# A test fails when a model that concerns a case is missing here.
+RECORD_SECTIONS: dict[str, Section | None] = {
+    "audit.RecordAccess": None,
+    "alerts.Alert": None,
+    "cases.ChildKey": None,
+    "cases.ChildSearchToken": None,
+    "cases.ChildNameTrigrams": None,
+    "cases.PossibleDuplicateNotice": None,
+    # Referrals and grants: their own people reach them by their own rule (the receiving
+    # agency its referrals, the grantee their grant), never through another referral.
+    "referrals.Referral": None,
+    "referrals.ReferralEvent": None,
+    "referrals.IncomingReferral": None,
+    "guardianship.GuardianRequest": None,
+    "grants.BreakGlass": None,
+    "grants.CaseUserObjectPermission": None,
+    "grants.CaseGroupObjectPermission": None,
+    "cases.CaseTransition": Section.RECORD,
+    "cases.FactsReliance": Section.RECORD,
+    "cases.GatingFactChange": Section.PROTECTION,
+    "guardianship.GuardianAppointment": Section.LEGAL,
+    "guardianship.GuardianOpinion": Section.DECISIONS,
+    "age.IdentityDocument": Section.IDENTITY,
+    "age.DocumentEvent": Section.IDENTITY,
+    "age.AgeClaim": Section.IDENTITY,
+    "age.ExternalAgeDecision": Section.IDENTITY,
+    "age.AgeAssessment": Section.IDENTITY,
+    "age.AssessmentProfessional": Section.IDENTITY,
+    "age.AssessmentMethod": Section.IDENTITY,
+    "age.AgeAppeal": Section.IDENTITY,
+    "age.AdultTreatment": Section.IDENTITY,
+    "care.Placement": Section.PLACEMENT,
+    "care.ChildTie": Section.FAMILY,
+    "care.UrgentAction": Section.PROTECTION,
+    "care.HeldEvent": Section.PROTECTION,
+    "care.MissingReport": Section.PROTECTION,
+    "care.Charge": Section.LEGAL,
+    "voice.InterpreterDeclaration": Section.COMMUNICATION,
+    "voice.CommunicationProfile": Section.COMMUNICATION,
+    "voice.InformationSession": Section.COMMUNICATION,
+    "voice.ChildViews": Section.COMMUNICATION,
+    "support.SupportService": Section.SUPPORT,
+    "support.OtherReasonApproval": Section.SUPPORT,
+    "support.CooperationRecord": Section.SUPPORT,
+    "safety.RiskAssessment": Section.PROTECTION,
+    "safety.SafetyPlan": Section.PROTECTION,
+    "rights.IdentificationChange": Section.LEGAL,
+    "rights.ReflectionPeriodChange": Section.LEGAL,
+    "rights.ResidencePermit": Section.LEGAL,
+    "rights.ProtectionClaim": Section.LEGAL,
+    "rights.ProtectionClaimStatusChange": Section.LEGAL,
+    "rights.NonRefoulementFinding": Section.LEGAL,
+    "rights.CriminalProceeding": Section.LEGAL,
+    "rights.ProceedingInterview": Section.LEGAL,
+    "rights.SpecialMeasureRequest": Section.LEGAL,
+    "rights.ProceedingRepresentative": Section.LEGAL,
+    "rights.CompensationClaim": Section.LEGAL,
+    "complaints.Complaint": Section.COMPLAINTS,
+    "complaints.ComplaintNamedPerson": Section.COMPLAINTS,
+    "casework.CaseNote": None,  # notes keep their own confidentiality levels: never a partner's
+    "casework.CarePlanGoal": Section.CASEWORK,
+    "casework.CarePlanAction": Section.CASEWORK,
+    "casework.CarePlanReview": Section.CASEWORK,
+    "casework.ConferenceRequest": Section.CASEWORK,
+    "casework.CaseConference": Section.CASEWORK,
+    "casework.OutsideParticipant": Section.CASEWORK,
+    "casework.ConferenceDecision": Section.CASEWORK,
+    "family.Relative": Section.FAMILY,
+    "family.FamilyAssessment": Section.FAMILY,
+    "family.RiskSecurityAssessment": Section.FAMILY,
+    "family.TracingConsent": Section.FAMILY,
+    "family.TracingRequest": Section.FAMILY,
+    "family.TracingNotDone": Section.FAMILY,
+    "bestinterests.BestInterestsAssessment": Section.DECISIONS,
+    "bestinterests.BestInterestsReview": Section.DECISIONS,
+    "bestinterests.BestInterestsDetermination": Section.DECISIONS,
+    "bestinterests.PanelMember": Section.DECISIONS,
+    "bestinterests.ConfidentialityUndertaking": Section.DECISIONS,
+    "bestinterests.OptionWeighed": Section.DECISIONS,
+    "solutions.DurableSolution": Section.DECISIONS,
+    "solutions.ReintegrationPlan": Section.DECISIONS,
+    "solutions.ReintegrationService": Section.DECISIONS,
+    "solutions.FollowUpVisit": Section.DECISIONS,
+    "solutions.TransitionPlan": Section.DECISIONS,
+}
+
+
+def record_section(model: type[models.Model]) -> Section | None:
+    """The section a record of `model` belongs to (None: never shared); Case and Child are
+    read field by field (`fields_in`), documents kind by kind (`document_section`)."""
+    return RECORD_SECTIONS.get(model._meta.label)
 
 
 def section_of(model: type[models.Model], field_name: str) -> Section:

@@ -1,13 +1,16 @@
 """Every read of cases and children, scoped at the query by what the actor may see."""
 
+from typing import cast
+
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import Membership, User
-from apps.audit.services import record_access_log
 from apps.cases import access
 from apps.cases.access import Action, cases_for
 from apps.cases.models import Case, Child
+from apps.cases.reading import record_for
+from apps.cases.sections import Section
 
 # The access policy's one condition, for the selectors of every app to build on.
 case_visibility = access.case_visibility
@@ -21,25 +24,35 @@ def case_list(*, actor: User) -> QuerySet[Case]:
     )
 
 
-def case_get(*, actor: User, reference: str, channel: str, action: str = "view") -> Case:
-    """One case the actor may see, its read logged; otherwise 404 (the denial logged too)."""
-    case = case_list(actor=actor).filter(reference=reference).first()
-    if case is None:
-        existing = Case.objects.filter(reference=reference).first()
-        record_access_log(actor=actor, case=existing, action=action, channel=channel, allowed=False)
+def case_get(
+    *, actor: User, channel: str, pk: int | None = None, reference: str | None = None, action: str = "view"
+) -> Case:
+    """One case the actor may see, by id (`pk`) or by its reference, its read logged the way every
+    channel logs it (apps/cases/reading.py); otherwise 404, the denied attempt logged with the case
+    when there is one."""
+    if (pk is None) == (reference is None):
+        raise TypeError("case_get takes either pk or reference.")
+    by_reference = reference is not None
+    found = record_for(
+        actor=actor, queryset=case_list(actor=actor), pk=reference if by_reference else pk, channel=channel,
+        action=action, field="reference" if by_reference else None,
+    )  # fmt: skip
+    if found is None:
         raise Http404
-    record_access_log(actor=actor, case=case, action=action, channel=channel, allowed=True)
-    return case
+    return cast("Case", found)
 
 
 def child_list(*, actor: User) -> QuerySet[Child]:
-    visible_cases = cases_for(actor, Action.READ).filter(child=OuterRef("pk"))
+    # A partner reads the child's record only where its referral shares the identity.
+    visible_cases = Case.objects.filter(case_visibility(actor=actor, section=Section.IDENTITY), child=OuterRef("pk"))
     return Child.objects.filter(Exists(visible_cases))
 
 
 def case_may_act(*, actor: User, case: Case) -> bool:
-    """Sees the case (its role towards it is asked by `access.require`)."""
-    return cases_for(actor, Action.READ).filter(pk=case.pk).exists()
+    """Holds the case: its agency's staff who see it, or the child's active guardian. A partner
+    agency reading it through a referral, or someone through a grant or break-glass, reads
+    only (their role towards it is asked by `access.require`)."""
+    return cases_for(actor, Action.WORK_OR_GUARD).filter(pk=case.pk).exists()
 
 
 def agency_roles(*, actor: User, agency_id: int) -> set[str]:

@@ -34,6 +34,7 @@ from apps.cases.models import (
     PossibleDuplicateNotice,
 )
 from apps.cases.rules import CHILD_GATING_FIELDS, change_lifts_protection, fact_rule
+from apps.cases.sections import Section, section_of
 from apps.cases.selectors import agency_roles, case_list, case_may_act
 from apps.cases.workflow import transitions
 from apps.core import crypto, dates
@@ -140,20 +141,32 @@ def case_sealed_values(case: Case, *, actor: User, channel: str) -> dict[str, st
 
 @dataclass(frozen=True)
 class OpenedCase:
-    identity: ChildIdentity
+    identity: ChildIdentity | None  # None: the reader's sections leave the child's identity out
     sealed: dict[str, str]
 
 
 def case_record_open(
-    *, actor: User, case: Case, channel: str, action: str = "view", reader: "SealedReader | None" = None
+    *,
+    actor: User,
+    case: Case,
+    channel: str,
+    action: str = "view",
+    reader: "SealedReader | None" = None,
+    sections: frozenset[Section] | None = None,
 ) -> OpenedCase:
     """The child's identity and the case's sealed notes for one page: one logged read.
 
     With the page's `reader`, the read is logged through it, so that the page's other sealed
     values (the history's reasons) add no second row. KeyUnavailable once the child is
     anonymised (nothing is logged then: nothing was read).
+
+    A partner's `sections` (`access.readable_sections`) open only what they share: the
+    identity with the identity section, each sealed note with its own.
     """
-    opened = OpenedCase(identity=_open_identity(case.child), sealed=_open_case_sealed(case))
+    shown = frozenset(Section) if sections is None else sections
+    identity = _open_identity(case.child) if Section.IDENTITY in shown else None
+    columns = {c for c in CASE_SEALED if section_of(Case, c) in shown}
+    opened = OpenedCase(identity=identity, sealed=_open_case_sealed(case, columns) if columns else {})
     if reader is not None:
         reader.note(case)
     else:
@@ -161,9 +174,9 @@ def case_record_open(
     return opened
 
 
-def _open_case_sealed(case: Case) -> dict[str, str]:
+def _open_case_sealed(case: Case, columns: Iterable[str] = CASE_SEALED) -> dict[str, str]:
     key = vault.data_key(case.child)
-    return {c: vault.open_sealed(case.child, key, Case, c, getattr(case, c)) or "" for c in sorted(CASE_SEALED)}
+    return {c: vault.open_sealed(case.child, key, Case, c, getattr(case, c)) or "" for c in sorted(columns)}
 
 
 def _require_a_name(identity: ChildIdentity) -> None:

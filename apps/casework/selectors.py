@@ -19,7 +19,7 @@ from apps.accounts.models import Membership, Role, User
 from apps.audit.models import Channel
 from apps.audit.services import record_access_log
 from apps.cases.models import Case
-from apps.cases.reading import SealedReader
+from apps.cases.reading import SealedReader, visible_records
 from apps.cases.selectors import case_list, case_visibility
 from apps.casework.models import (
     CarePlanAction,
@@ -82,7 +82,8 @@ def may_read_level(*, actor: User, case: Case, access: str, at: datetime | None 
 
 
 def _of_visible_cases(queryset: QuerySet, actor: User) -> QuerySet:  # type: ignore[type-arg]
-    return queryset.filter(case__in=_visible_case_ids(actor))
+    # The holders see every record; a partner those of the sections its referral shares.
+    return visible_records(queryset, actor=actor)
 
 
 def goal_list(*, actor: User) -> QuerySet[CarePlanGoal]:

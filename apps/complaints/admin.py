@@ -9,88 +9,18 @@ is edited in place or deleted. Superuser status and model permissions add nothin
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import widgets
-from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.accounts.models import Membership, Role, User
-from apps.cases.access import Action, cases_for
-from apps.cases.models import Case
-from apps.casework.admin import CASE_ROLES, ScopedAdmin, ServiceForm, actor_of, opened, text_field
+from apps.accounts.models import Role, User
+from apps.cases.access import Action, roles_for
 from apps.complaints import selectors, services
-from apps.complaints.models import AnswerChannel, Complaint, ComplaintAbout, ComplaintStatus, LodgedBy
-from apps.guardianship.selectors import active_appointments
-
-COMPLAINT_ROLES = frozenset({*CASE_ROLES, Role.GUARDIAN, Role.AGENCY_ADMIN})
-
-
-def lodgeable_cases(actor: User) -> QuerySet[Case]:
-    """The actor's wards, and the cases they work on as staff (to record a child's complaint)."""
-    return cases_for(actor, Action.WORK_OR_GUARD)
-
-
-def nameable_people(cases: QuerySet[Case]) -> QuerySet[User]:
-    """Staff of the agencies owning these cases, and the guardians appointed to them."""
-    staff = Membership.objects.active().filter(agency__in=cases.values("owning_agency")).values("user_id")
-    guardians = active_appointments(at=timezone.now()).filter(case__in=cases.values("pk")).values("guardian_id")
-    return User.objects.filter(Q(pk__in=staff) | Q(pk__in=guardians), is_active=True).order_by("full_name", "email")
-
-
-class ComplaintAddForm(ServiceForm):
-    lodged_by = forms.ChoiceField(label=gettext_lazy("Lodged by"), choices=LodgedBy.choices)
-    about = forms.ChoiceField(label=gettext_lazy("About"), choices=ComplaintAbout.choices)
-    named_people = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Staff members it is about"), queryset=User.objects.none(), required=False,
-        help_text=gettext_lazy("They will never see this complaint, anywhere."),
-    )  # fmt: skip
-    complaint_text = text_field(
-        gettext_lazy("The complaint"), rows=8,
-        help_text=gettext_lazy("In the child's or guardian's own words. Stored sealed with the child's own key."),
-    )  # fmt: skip
-    lodged_at = forms.SplitDateTimeField(
-        label=gettext_lazy("Lodged"), required=False, widget=widgets.AdminSplitDateTime,
-        help_text=gettext_lazy("Leave empty for now."),
-    )  # fmt: skip
-
-    class Meta:
-        model = Complaint
-        fields = ()
-
-    def cases(self, actor: User) -> QuerySet[Case]:
-        return lodgeable_cases(actor).order_by("reference")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.actor is not None:
-            self.choices("named_people").queryset = nameable_people(lodgeable_cases(self.actor))
-
-    def arguments(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {"case": data["case"], "lodged_by": data["lodged_by"], "about": data["about"],
-                "named": list(data["named_people"]), "text": data["complaint_text"],
-                "lodged_at": data["lodged_at"]}  # fmt: skip
-
-
-class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label=gettext_lazy("The answer given to the child"), max_length=8000,
-        widget=forms.Textarea(attrs={"rows": 6}), help_text=gettext_lazy("Stored sealed with the child's own key."),
-    )  # fmt: skip
-    channel = forms.ChoiceField(label=gettext_lazy("How it was given"), choices=AnswerChannel.choices)
-    given_at = forms.SplitDateTimeField(
-        label=gettext_lazy("Given"), required=False, widget=widgets.AdminSplitDateTime,
-        help_text=gettext_lazy("Leave empty for now."),
-    )  # fmt: skip
-
-
-class StartForm(forms.Form):
-    """Nothing to ask: the review starts now, with the user's name."""
+from apps.complaints.forms import AnswerForm, ComplaintAddForm, StartForm
+from apps.complaints.models import Complaint, ComplaintStatus
+from apps.core.admin import ServiceAdmin, acting_user, staff_roles
 
 
 class _StatusFilter(admin.SimpleListFilter):
@@ -105,16 +35,20 @@ class _StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ScopedAdmin):
+class ComplaintAdmin(ServiceAdmin):
     add_form = ComplaintAddForm
-    add_fields = ("case", "lodged_by", "about", "named_people", "complaint_text", "lodged_at")
+    record = services.complaint_lodge
+    sealed = ("text", "answer")
+    add_fieldsets = ((None, {"fields": ("case", "lodged_by", "about", "named_people", "complaint_text", "lodged_at")}),)
     fields = (
         "case", "lodged_by", "recorded_by", "lodged_at", "about", "people_named", "opened_text", "status",
         "reviewer", "reviewer_basis", "answer_due_at", "review_started_at", "opened_answer", "answered_at",
         "answer_channel", "answered_by",
     )  # fmt: skip
-    view_roles = COMPLAINT_ROLES
-    add_roles = frozenset({*CASE_ROLES, Role.GUARDIAN})
+    readonly_fields = fields
+    # Guardians lodge for their wards, staff for a child; an agency's administrators review too.
+    view_action = Action.WORK_OR_GUARD
+    add_action = Action.WORK_OR_GUARD
     list_display = ("__str__", "lodged_by", "about", "status", "lodged_at", "answer_due_at", "reviewer")
     list_filter = (_StatusFilter, "lodged_by", "about")
     list_select_related = ("case", "reviewer")
@@ -124,8 +58,9 @@ class ComplaintAdmin(ScopedAdmin):
     def scope(self, actor: User) -> QuerySet[Complaint]:
         return selectors.complaint_list(actor=actor)
 
-    def record(self, actor: User, arguments: dict[str, Any]) -> models.Model:
-        return services.complaint_lodge(actor=actor, **arguments)
+    def may_work(self, request: HttpRequest) -> bool:
+        held = staff_roles(request)
+        return bool(roles_for(self.view_action, held)) or Role.AGENCY_ADMIN in held
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -143,15 +78,15 @@ class ComplaintAdmin(ScopedAdmin):
 
     @admin.display(description=gettext_lazy("the complaint"))
     def opened_text(self, obj: Complaint) -> str:
-        return opened(obj, "text")
+        return self.opened(obj, "text")
 
     @admin.display(description=gettext_lazy("the answer given to the child"))
     def opened_answer(self, obj: Complaint) -> str:
-        return opened(obj, "answer") or "—"
+        return self.opened(obj, "answer") or "—"
 
     @admin.action(description=gettext_lazy("Start the review"))
     def start_review(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> HttpResponse | None:
-        actor = actor_of(request)
+        actor = acting_user(request)
 
         def apply(complaint: Complaint, data: dict[str, Any]) -> str:
             services.complaint_review_start(actor=actor, complaint=complaint)
@@ -162,7 +97,7 @@ class ComplaintAdmin(ScopedAdmin):
 
     @admin.action(description=gettext_lazy("Record the answer given to the child"))
     def record_answer(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> HttpResponse | None:
-        actor = actor_of(request)
+        actor = acting_user(request)
 
         def apply(complaint: Complaint, data: dict[str, Any]) -> str:
             services.complaint_answer(actor=actor, complaint=complaint, answer=data["answer"],

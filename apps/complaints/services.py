@@ -31,6 +31,7 @@ from apps.accounts.models import Membership, Role, User
 from apps.alerts.models import Alert, AlertKind
 from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import vault
+from apps.cases.access import Action, cases_for
 from apps.cases.models import Case
 from apps.cases.reading import sealed_text_for
 from apps.cases.selectors import agency_roles, case_may_act
@@ -47,7 +48,6 @@ from apps.complaints.selectors import complaint_list
 from apps.core import dates as core_dates
 from apps.guardianship.selectors import active_appointment
 
-CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 OPEN = (ComplaintStatus.LODGED, ComplaintStatus.UNDER_REVIEW)
 
 
@@ -143,10 +143,8 @@ def complaint_route(*, complaint: Complaint, at: datetime | None = None) -> Comp
 
 
 def _may_record_for_child(actor: User, case: Case, at: datetime) -> bool:
-    if case_may_act(actor=actor, case=case) and agency_roles(actor=actor, agency_id=case.owning_agency_id) & CASE_ROLES:
-        return True
-    appointment = active_appointment(case=case, at=at)
-    return appointment is not None and appointment.guardian_id == actor.pk
+    """The case's staff or the child's active guardian (the access policy's WORK_OR_GUARD)."""
+    return cases_for(actor, Action.WORK_OR_GUARD, at=at).filter(pk=case.pk).exists()
 
 
 @transaction.atomic
@@ -213,7 +211,7 @@ def _handled_by(actor: User, complaint_id: int) -> Complaint:
     complaint = (
         Complaint.objects.select_for_update().select_related("case__owning_agency", "case__child").get(pk=complaint_id)
     )
-    supervises = Role.SUPERVISOR in agency_roles(actor=actor, agency_id=complaint.case.owning_agency_id)
+    supervises = cases_for(actor, Action.SUPERVISE).filter(pk=complaint.case_id).exists()
     if complaint.reviewer_id != actor.pk and not supervises:
         raise PermissionDenied(_("Only the complaint's reviewer or a supervisor of the agency handles it."))
     return complaint

@@ -5,12 +5,16 @@ The service-admin kit every app's admin builds on:
 
 - `ServiceAdmin`: the scoped admin base. Lists and pages show only what `scope(actor)`
   returns (a record outside it is a 404), records are added through one service call and
-  never changed in place or deleted, and sealed values are opened through the reading kit.
+  never deleted, and sealed values are opened through the reading kit. Who opens it and who
+  adds are the access policy's actions (`view_action`, `add_action`: guardians work on some
+  screens for their wards); a record the service may correct names a `change_form`.
 - `ServiceForm`: the add form that becomes one service call (`arguments()`), offering only
   the cases the actor works on; `ReasonForm` for actions that need a reason.
 - `ConfirmThenActMixin.confirm_then`: an action that asks for a form's values on one page
-  (`ACTION_TEMPLATE`), then calls a service for each selected record.
-- `acting_user`, and the form fields `text_field`, `when_field` and `agency_field`.
+  (`ACTION_TEMPLATE`), then calls a service for each selected record; with
+  `refusal_on_form`, a refusal for a single record is shown on that page to be corrected.
+- `acting_user`, `became` (the admin's instance takes the written record's values), and the
+  form fields `text_field`, `date_field`, `when_field` and `agency_field`.
 """
 
 from collections.abc import Callable, Iterable
@@ -201,11 +205,16 @@ def when_field(label: Label, help_text: Label = LEAVE_EMPTY) -> forms.SplitDateT
     return forms.SplitDateTimeField(label=label, required=False, widget=widgets.AdminSplitDateTime, help_text=help_text)
 
 
-def text_field(label: Label, *, required: bool = False, help_text: Label = "") -> forms.CharField:
+def text_field(label: Label, *, required: bool = False, help_text: Label = "", rows: int = 3) -> forms.CharField:
     """A few lines of free text, optional unless `required`; the service seals it where it holds a child's details."""
     return forms.CharField(
-        label=label, required=required, widget=forms.Textarea(attrs={"rows": 3}), help_text=help_text
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), help_text=help_text
     )
+
+
+def date_field(label: Label, *, required: bool = True, help_text: Label = "") -> forms.DateField:
+    """A date, in the admin's date widget."""
+    return forms.DateField(label=label, required=required, widget=widgets.AdminDateWidget, help_text=help_text)
 
 
 def agency_field(label: Label, *, kinds: tuple[str, ...] = ()) -> forms.ModelChoiceField:  # type: ignore[type-arg]
@@ -227,12 +236,16 @@ class ServiceForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.cases is not None:
+        if self.cases is not None and "case" in self.fields:  # a form not about one case sets `case = None`
             self._cases(self.fields["case"]).queryset = self.cases
 
     @staticmethod
     def _cases(field: forms.Field) -> "forms.ModelChoiceField[Case]":
         return cast("forms.ModelChoiceField[Case]", field)
+
+    def choices(self, name: str) -> "forms.ModelChoiceField[Any]":
+        """The form's choice field `name`, to narrow what it offers to what the actor may pick."""
+        return cast("forms.ModelChoiceField[Any]", self.fields[name])
 
     def arguments(self) -> dict[str, Any]:
         """The service's keyword arguments (besides the actor), from the cleaned data."""
@@ -248,10 +261,19 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def refused_on(form: forms.Form, refusal: Exception) -> None:
+    """A service's refusal as the form's errors: on the field it names, else on the form (with the rule's code)."""
+    for name, message in _refusal_errors(refusal):
+        form.add_error(name if name in form.fields else None, message)
+
+
 class ConfirmThenActMixin(ServiceRefusalsMixin):
     """Actions that ask for values first, then call a service for each selected record."""
 
     action_template: ClassVar[str] = ACTION_TEMPLATE
+    # For one selected record, what the service refuses (a reason to give, a supervisor needed)
+    # is shown on the form again, to be corrected; otherwise, and for several, one message each.
+    refusal_on_form: ClassVar[bool] = False
 
     def confirm_then(
         self,
@@ -270,7 +292,8 @@ class ConfirmThenActMixin(ServiceRefusalsMixin):
         """
         records = list(queryset)
         form = form_class(request.POST if request.POST.get("confirm") else None)
-        if not form.is_valid():
+
+        def ask() -> HttpResponse:
             context = {
                 **self.admin_site.each_context(request),
                 "title": title,
@@ -280,20 +303,26 @@ class ConfirmThenActMixin(ServiceRefusalsMixin):
                 "records": records,
                 "form": form,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-                "media": self.media,
+                "media": self.media + form.media,
             }
             return TemplateResponse(request, self.action_template, context)
+
+        if not form.is_valid():
+            return ask()
         for record in records:
             try:
                 done = apply(record, form.cleaned_data)
             except ACTION_REFUSALS as refusal:
+                if self.refusal_on_form and len(records) == 1 and not isinstance(refusal, PermissionDenied):
+                    refused_on(form, refusal)
+                    return ask()
                 self.message_refusal(request, refusal, about=str(record))
             else:
                 self.message_user(request, done, messages.SUCCESS)
         return None
 
 
-def _became(obj: models.Model, created: models.Model) -> None:
+def became(obj: models.Model, created: models.Model) -> None:
     """The admin's unsaved instance takes the values of the record the service created."""
     for field in created._meta.concrete_fields:
         setattr(obj, field.attname, getattr(created, field.attname))
@@ -305,13 +334,21 @@ class ServiceAdmin(ConfirmThenActMixin, ReadLoggedAdmin):
 
     A subclass names its `scope(actor)` (a selector), its `add_form` (a ServiceForm) and
     `add_fieldsets`, the service that `record`s what the add form holds, and the `sealed`
-    columns its page opens with `opened(obj, column)`. Who may open it (`may_work`) and the
-    cases the add form offers (`case_choices`) are the access policy's answers for working on
-    a case (`Action.WORK`, in apps/cases/access.py); superuser status and model permissions
-    add nothing.
+    columns its page opens with `opened(obj, column)` (of the record's `case_of(obj)`). Who
+    may open it (`may_work`, `view_action`), who may add (`may_add`, `add_action`) and the
+    cases the add form offers (`case_choices`, for `add_action`) are the access policy's
+    answers (apps/cases/access.py); superuser status and model permissions add nothing.
+
+    A record the service may correct says so in `has_change_permission(request, obj)`; its
+    page then shows `change_form` (the add form when None) with the add fieldsets, and
+    `save_model` calls `record` again, or the subclass's own service.
     """
 
+    # What the signed-in user's roles must allow on some case to open the screens, and to add.
+    view_action: ClassVar[Action] = Action.WORK
+    add_action: ClassVar[Action] = Action.WORK
     add_form: ClassVar[type[ServiceForm]]
+    change_form: ClassVar[type[ServiceForm] | None] = None
     add_fieldsets: ClassVar[Any]
     # The service that records what the add form holds.
     record: ClassVar[Callable[..., models.Model]]
@@ -325,12 +362,20 @@ class ServiceAdmin(ConfirmThenActMixin, ReadLoggedAdmin):
         return nothing
 
     def may_work(self, request: HttpRequest) -> bool:
-        """Whether the signed-in staff user holds, now, a role that works on some case."""
-        return bool(roles_for(Action.WORK, staff_roles(request)))
+        """Whether the signed-in staff user holds, now, a role that can do `view_action` on some case."""
+        return bool(roles_for(self.view_action, staff_roles(request)))
+
+    def may_add(self, request: HttpRequest) -> bool:
+        """Whether the signed-in staff user holds, now, a role that can do `add_action` on some case."""
+        return bool(roles_for(self.add_action, staff_roles(request)))
 
     def case_choices(self, actor: User) -> QuerySet[Case]:
-        """The cases the add form offers: those the actor works on now."""
-        return cases_for(actor, Action.WORK).order_by("reference")
+        """The cases the add form offers: those the actor may do `add_action` on now."""
+        return cases_for(actor, self.add_action).order_by("reference")
+
+    def case_of(self, obj: Any) -> Case:
+        """The case a record belongs to, whose read its page is."""
+        return cast("Case", obj.case)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.may_work(request)
@@ -339,10 +384,14 @@ class ServiceAdmin(ConfirmThenActMixin, ReadLoggedAdmin):
         return self.may_work(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return self.may_work(request)
+        return self.may_add(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # records are facts; what follows them is an action through a service
+
+    def _editing(self, request: HttpRequest, obj: Any) -> bool:
+        """Whether the page shows the service's form: adding, or correcting a record the service may change."""
+        return obj is None or self.has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -357,17 +406,16 @@ class ServiceAdmin(ConfirmThenActMixin, ReadLoggedAdmin):
         return found
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+        return self.add_fieldsets if self._editing(request, obj) else super().get_fieldsets(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return () if obj is None else self.readonly_fields
+        return () if self._editing(request, obj) else self.readonly_fields
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        if obj is None:
+        if self._editing(request, obj):
             actor = acting_user(request)
-            kwargs["form"] = type(
-                self.add_form.__name__, (self.add_form,), {"actor": actor, "cases": self.case_choices(actor)}
-            )
+            form = self.add_form if obj is None or self.change_form is None else self.change_form
+            kwargs["form"] = type(form.__name__, (form,), {"actor": actor, "cases": self.case_choices(actor)})
             # The add form declares its own fields, some named like the sealed column they fill:
             # a model form may not list those (non-editable), so none is listed.
             kwargs["fields"] = None
@@ -375,7 +423,7 @@ class ServiceAdmin(ConfirmThenActMixin, ReadLoggedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         created = type(self).record(actor=acting_user(request), **form.arguments())
-        _became(obj, created)
+        became(obj, created)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """Nothing besides the service writes."""
@@ -390,11 +438,12 @@ class ServiceAdmin(ConfirmThenActMixin, ReadLoggedAdmin):
         obj: Any = None,
     ) -> HttpResponse:
         if obj is not None and obj.pk is not None and self.sealed:
-            current_reader().note(obj.case)  # the page is a read of the case, a value opened or not
+            current_reader().note(self.case_of(obj))  # the page is a read of the case, a value opened or not
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
-    def opened(self, obj: Any, column: str) -> str:
-        """A sealed value of the record, opened for the page's reader (the read logged)."""
+    def opened(self, obj: Any, column: str, *, case: Case | None = None) -> str:
+        """A sealed value of the record (of `case`, or its own), opened for the page's reader (the read logged)."""
         reader = current_reader()
-        value = sealed_text_for(actor=reader.actor, channel=reader.channel, record=obj, column=column, case=obj.case)
+        of_case = self.case_of(obj) if case is None else case
+        value = sealed_text_for(actor=reader.actor, channel=reader.channel, record=obj, column=column, case=of_case)
         return _("Anonymised") if value is None else value

@@ -22,10 +22,13 @@ def seed_demo_world() -> DemoWorld:
     from apps.bestinterests.demo import seed_bestinterests
     from apps.care.demo import seed_care
     from apps.cases.demo import seed_cases
+    from apps.cases.transfer_demo import seed_transfer
     from apps.casework.demo import seed_casework
     from apps.complaints.demo import seed_complaints
     from apps.family.demo import seed_family
-    from apps.guardianship.demo import seed_guardianship
+    from apps.grants.demo import seed_grants
+    from apps.guardianship.demo import seed_guardian_request, seed_guardianship
+    from apps.referrals.demo import seed_referrals
     from apps.rights.demo import seed_rights
     from apps.safety.demo import seed_safety
     from apps.solutions.demo import seed_solutions
@@ -46,5 +49,9 @@ def seed_demo_world() -> DemoWorld:
     world.summaries.append(seed_bestinterests().describe())  # after family and voice: it cites them
     world.summaries.append(seed_safety().describe())  # after care and age: it moves risk levels and versions
     world.summaries.append(seed_solutions().describe())  # last: it takes cases through the gates to their targets
+    world.summaries.append(seed_referrals().describe())  # after the cases' services: referrals to the partners
+    world.summaries.append(seed_guardian_request().describe())  # after guardianship: it uses the profiles
+    world.summaries.append(seed_transfer().describe())
+    world.summaries.append(seed_grants().describe())  # a break-glass reading, after the cases have their teams
     alerts_resolve()  # the alerts of the cases it closed, and of conditions that ended on the way
     return world

@@ -186,6 +186,29 @@ CATALOGUE: dict[str, Rule] = _rules(
     ("SHARING_NOT_ALLOWED.ORIGIN_WITHOUT_GUARDIAN_CONSENT",
      _("Contact with the authorities of the child's country of origin needs the guardian's consent.")),
     ("SHARING_NOT_ALLOWED.REFERRAL_NOT_ACTIVE", _("The referral is no longer active.")),
+    ("SHARING_NOT_ALLOWED.NO_LEGAL_REFERENCE", _("Name the court order the referral relies on.")),
+    ("SHARING_NOT_ALLOWED.CONSENT_INCOMPLETE", _("Consent is the legal basis, but %(part)s is not recorded.")),
+    ("SHARING_NOT_ALLOWED.SECTIONS_BEYOND_PURPOSE",
+     _("The purpose of this referral does not need these sections: %(sections)s.")),
+    ("SHARING_NOT_ALLOWED.NOT_FOR_PROTECTION",
+     _("%(agency)s receives a child's data only for the child's protection: refer for police protection.")),
+    ("SHARING_NOT_ALLOWED.URGENT_NO_REASON", _("Say why the child's protection is urgent.")),
+    # A referral that cannot be made as entered, or a reply at the wrong step.
+    ("SHARING_NOT_ALLOWED.UNKNOWN_AGENCY", _("Choose an active agency to receive the referral.")),
+    ("SHARING_NOT_ALLOWED.OWN_AGENCY", _("A referral goes to another agency, not to %(agency)s itself.")),
+    ("SHARING_NOT_ALLOWED.NO_SECTIONS", _("Choose at least one section to share.")),
+    ("SHARING_NOT_ALLOWED.UNKNOWN_SECTION", _("Not a section of the record: %(sections)s.")),
+    ("SHARING_NOT_ALLOWED.NO_SERVICE", _("Choose the service asked for.")),
+    ("SHARING_NOT_ALLOWED.DEADLINE_PASSED", _("The %(field)s (%(value)s) has already passed.")),
+    ("SHARING_NOT_ALLOWED.ALREADY_REPLIED", _("The referral is already %(state)s.")),
+    ("SHARING_NOT_ALLOWED.NOT_ACCEPTED", _("Accept the referral before reporting it completed.")),
+    ("SHARING_NOT_ALLOWED.NOT_AWAITING_REVIEW", _("This referral does not await a supervisor's review.")),
+    ("SHARING_NOT_ALLOWED.NOT_A_GUARDIANSHIP_AUTHORITY",
+     _("A guardian is asked of an active guardianship authority of the case's country; %(agency)s is not one.")),
+    ("SHARING_NOT_ALLOWED.TRANSFER_NO_RECEIVER",
+     _("A case is transferred to an active child-protection agency; there is none at %(place)s.")),
+    ("SHARING_NOT_ALLOWED.TRANSFER_CASE_CLOSED", _("A closed case is not transferred: reopen it first.")),
+    ("SHARING_NOT_ALLOWED.TRANSFER_ALREADY_ASKED", _("A transfer of this case to %(agency)s is already under way.")),
     ("SHARING_NOT_ALLOWED.BULK_EXPORT_UNAPPROVED", _("A bulk export of identifiable data needs a second person's approval.")),
     # The workflow: "a case closes only when its closure criteria are met" (no code in the
     # guide; Haven names it so that a refusal reads like every other).
@@ -220,6 +243,15 @@ CATALOGUE: dict[str, Rule] = _rules(
     ("DATE_NOT_PLAUSIBLE.TOO_EARLY", _("The %(field)s (%(value)s) is before %(earliest)s: check the year.")),
     ("DATE_NOT_PLAUSIBLE.TOO_FAR_AHEAD",
      _("The %(field)s (%(value)s) is more than %(years)s years ahead (after %(latest)s): check the year.")),
+    # "Who is who": out of hours, a caseworker on duty opens a case they cannot see for urgent
+    # protection, stating why; read-only, alerted and reviewed (no code in the guide; Haven names it).
+    ("BREAK_GLASS_NOT_ALLOWED", _("Break-glass cannot open the case %(case)s: its child's record was anonymised.")),
+    ("BREAK_GLASS_NOT_ALLOWED.EMPTY_REASON", _("State the urgent-protection reason for opening this case.")),
+    ("BREAK_GLASS_NOT_ALLOWED.OFFICE_HOURS",
+     _("%(agency)s is open now (%(opens)s-%(closes)s, %(zone)s): ask its staff; break-glass is for out of hours.")),
+    ("BREAK_GLASS_NOT_ALLOWED.ALREADY_VISIBLE", _("You can already read the case %(case)s: no break-glass needed.")),
+    ("BREAK_GLASS_NOT_ALLOWED.NOT_ON_DUTY", _("Only a caseworker on duty opens a case by break-glass.")),
+    ("BREAK_GLASS_NOT_ALLOWED.ALREADY_REVIEWED", _("The break-glass reading of %(case)s has already been reviewed.")),
     # A case's documents: only files a caseworker needs and Haven can hand back safely
     # (apps/cases/uploads.py: the types, by content; the size limit, HAVEN_UPLOAD_MAX_BYTES).
     ("DOCUMENT_NOT_ACCEPTED", _("This file is not accepted.")),
@@ -232,7 +264,13 @@ CATALOGUE: dict[str, Rule] = _rules(
 
 # Codes of Haven's own for rules the guide states without a code.
 HAVEN_CODES = frozenset(
-    {"CLOSURE_CRITERIA_UNMET", "ROLE_APPROVAL_REQUIRED", "DATE_NOT_PLAUSIBLE", "DOCUMENT_NOT_ACCEPTED"}
+    {
+        "CLOSURE_CRITERIA_UNMET",
+        "ROLE_APPROVAL_REQUIRED",
+        "DATE_NOT_PLAUSIBLE",
+        "DOCUMENT_NOT_ACCEPTED",
+        "BREAK_GLASS_NOT_ALLOWED",
+    }
 )
 
 

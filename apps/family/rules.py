@@ -65,6 +65,25 @@ def consent_stands(consent: TracingConsent | None, *, case: Case, country: str, 
     return active_appointments(at=at).filter(pk=consent.appointment_id, case=case).exists()
 
 
+def origin_authorities_barred(found: Violations, *, case: Case, country: str, at: datetime) -> bool:
+    """SHARING_NOT_ALLOWED.COUNTRY_OF_ORIGIN, and True, while a protection claim is pending,
+    refugee status or a real risk of serious harm is held, or the case records that contact with
+    `country` could endanger the child or family: the one bar for anything that reaches the
+    authorities of the child's country of origin (a tracing request, a referral). No consent lifts it."""
+    status = protection_status(case=case, at=at)
+    reasons: list[str] = []
+    if status.asylum_pending:
+        reasons.append(_("an asylum or international-protection claim is pending"))
+    if status.refugee_status:
+        reasons.append(_("the child has refugee status"))
+    if status.serious_harm_found:
+        reasons.append(_("a real risk of serious harm on return was found"))
+    reasons += contact_endangers(case=case, country=country, at=at)
+    if reasons:
+        found.add("SHARING_NOT_ALLOWED.COUNTRY_OF_ORIGIN", country=country, reasons="; ".join(reasons))
+    return bool(reasons)
+
+
 def no_contact_with_origin_authorities(
     found: Violations,
     *,
@@ -81,17 +100,7 @@ def no_contact_with_origin_authorities(
     "whatever the consent"."""
     if not reaches_origin_authorities(case, country=country, via=via):
         return
-    status = protection_status(case=case, at=at)
-    reasons: list[str] = []
-    if status.asylum_pending:
-        reasons.append(_("an asylum or international-protection claim is pending"))
-    if status.refugee_status:
-        reasons.append(_("the child has refugee status"))
-    if status.serious_harm_found:
-        reasons.append(_("a real risk of serious harm on return was found"))
-    reasons += contact_endangers(case=case, country=country, at=at)
-    if reasons:
-        found.add("SHARING_NOT_ALLOWED.COUNTRY_OF_ORIGIN", country=country, reasons="; ".join(reasons))
+    if origin_authorities_barred(found, case=case, country=country, at=at):
         return
     found.check(bool(child_views.strip()), "SHARING_NOT_ALLOWED.ORIGIN_WITHOUT_CHILD_VIEWS", country=country)
     if needs_guardian(case.child):

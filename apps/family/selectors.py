@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from apps.accounts.models import User
 from apps.cases.models import Case
-from apps.cases.selectors import case_visibility
+from apps.cases.reading import visible_records
 from apps.family.models import (
     FamilyAssessment,
     Relative,
@@ -99,7 +99,8 @@ def tracing_outcome(*, case: Case, at: datetime) -> TracingOutcome:
 
 # --- Lists for the admin and pages -------------------------------------------------------------
 def _of_visible_cases(queryset: QuerySet[M], actor: User) -> QuerySet[M]:
-    return queryset.filter(case__in=Case.objects.filter(case_visibility(actor=actor)).values("pk"))
+    # The holders see every record; a partner those of the sections its referral shares.
+    return visible_records(queryset, actor=actor)
 
 
 def relative_list(*, actor: User) -> QuerySet[Relative]:

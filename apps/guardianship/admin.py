@@ -10,6 +10,9 @@
   on the form and nothing is written. An appointment is never edited or deleted.
 - Opinions are recorded by the child's active guardian through `guardian_opinion_record`;
   their sealed text is opened only for those who see the case, and never edited afterwards.
+- Requests for a guardian (referrals to the guardianship authority, apps/guardianship/requests.py):
+  the case's staff ask and follow them next to R1's deadlines; the authority's supervisor
+  proposes one of its guardians (caseload, languages, eligibility) and appoints.
 
 Superuser status and model permissions add nothing; staff status only opens the site.
 """
@@ -32,9 +35,23 @@ from apps.accounts.models import AgencyKind, Membership, Role, User
 from apps.cases.models import Case, CaseState
 from apps.cases.reading import ReadLoggedAdmin, current_reader
 from apps.cases.selectors import case_list, case_visibility
-from apps.core.admin import ACTION_REFUSALS, ServiceRefusalsMixin, refusal_messages, staff_roles
-from apps.guardianship import services
-from apps.guardianship.models import AppointmentKind, GuardianAppointment, GuardianOpinion, GuardianProfile
+from apps.core.admin import (
+    ACTION_REFUSALS,
+    ServiceAdmin,
+    ServiceRefusalsMixin,
+    acting_user,
+    refusal_messages,
+    staff_roles,
+)
+from apps.guardianship import requests, services
+from apps.guardianship.forms import GuardianRequestAppointForm, GuardianRequestForm
+from apps.guardianship.models import (
+    AppointmentKind,
+    GuardianAppointment,
+    GuardianOpinion,
+    GuardianProfile,
+    GuardianRequest,
+)
 from apps.guardianship.selectors import active_appointment, active_appointments, suspended_appointments
 
 # Roles that may look at appointments and opinions (each then scoped to what they may see).
@@ -78,7 +95,7 @@ def _visible_cases(actor: User) -> QuerySet[Case]:
 
 
 # --- Guardian profiles --------------------------------------------------------------------
-PROFILE_FIELDS = ("trained_on", "training", "record_checked_on", "record_check_valid_until")
+PROFILE_FIELDS = ("trained_on", "training", "record_checked_on", "record_check_valid_until", "languages")
 
 
 class GuardianProfileForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -700,3 +717,135 @@ class GuardianOpinionAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
         # Only reached for an opinion on a case the user may see (get_queryset); a logged read.
         text = current_reader().text(obj, "opinion", case=obj.case)
         return _("Anonymised") if text is None else text
+
+
+# --- Requests for a guardian ----------------------------------------------------------------
+def _when(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+@admin.register(GuardianRequest)
+class GuardianRequestAdmin(ServiceAdmin):
+    """Requests to the guardianship authority for a representative or guardian (referrals).
+
+    The case's caseworkers and supervisors ask ("Ask for a guardian": the add form, which a
+    case's page links to with `?case=`), through `guardian_request_send`, and follow each request
+    next to R1's deadlines. The authority's staff see the requests asked of them; a supervisor
+    of the authority proposes and appoints one of its guardians with the action "Propose and
+    appoint a guardian" (the candidates with their caseload, languages and eligibility), through
+    `guardian_request_appoint`, which completes the request.
+    """
+
+    add_form = GuardianRequestForm
+    record = requests.guardian_request_send
+    add_fieldsets = ((None, {"fields": ("case", "authority", "legal_basis", "purpose", "sections")}),)
+    list_display = (
+        "case", "to_agency", "state", "sent_at", "representative_due", "guardian_due", "answered_by",
+    )  # fmt: skip
+    list_filter = ("state",)
+    search_fields = ("case__reference",)
+    actions = ("propose_and_appoint",)
+    appoint_template = "admin/guardianship/guardianrequest/appoint.html"
+    fields = (
+        "case", "from_agency", "to_agency", "state", "sent_at", "representative_due", "guardian_due", "answered_by",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    def scope(self, actor: User) -> QuerySet[Any]:
+        return requests.guardian_request_list(actor=actor)
+
+    def may_work(self, request: HttpRequest) -> bool:
+        # The authority's partner staff follow the requests asked of it too.
+        return bool(_roles(request) & {Role.CASEWORKER, Role.SUPERVISOR, Role.PARTNER_STAFF})
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(_roles(request) & {Role.CASEWORKER, Role.SUPERVISOR})
+
+    def has_appoint_permission(self, request: HttpRequest) -> bool:
+        return Role.SUPERVISOR in _roles(request)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        case_id = request.GET.get("case", "")
+        if case_id.isdigit():
+            case = self.case_choices(acting_user(request)).filter(pk=int(case_id)).first()
+            authority = requests.guardianship_authorities_for(case=case).first() if case else None
+            if authority is not None:
+                initial["authority"] = str(authority.pk)
+        return initial
+
+    # Columns: the request next to R1's deadlines, and its answer
+    @admin.display(description=gettext_lazy("representative due"))
+    def representative_due(self, obj: GuardianRequest) -> str:
+        due = requests.guardian_deadlines(case=obj.case)
+        return _when(due.provisional_due) + (" ✓" if due.has_provisional else "")
+
+    @admin.display(description=gettext_lazy("qualified guardian due"))
+    def guardian_due(self, obj: GuardianRequest) -> str:
+        due = requests.guardian_deadlines(case=obj.case)
+        return _when(due.qualified_due) + (" ✓" if due.has_qualified else "")
+
+    @admin.display(description=gettext_lazy("answered by"))
+    def answered_by(self, obj: GuardianRequest) -> str:
+        appointment = requests.guardian_request_answer(referral=obj)
+        if appointment is None:
+            return _("Waiting for the authority") if requests.guardian_request_is_open(obj) else "—"
+        return _("%(guardian)s, %(kind)s since %(start)s") % {
+            "guardian": appointment.guardian,
+            "kind": appointment.get_kind_display().lower(),
+            "start": _when(appointment.starts_at),
+        }
+
+    @admin.action(description=gettext_lazy("Propose and appoint a guardian"), permissions=["appoint"])
+    def propose_and_appoint(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
+        """One request at a time: the authority's guardians as candidates, then `guardian_request_appoint`."""
+        selected = list(queryset[:2])
+        if len(selected) != 1:
+            self.message_user(request, _("Select exactly one request."), messages.WARNING)
+            return None
+        actor = acting_user(request)
+        try:
+            referral = requests.guardian_request_get(actor=actor, pk=selected[0].pk, serve=True)
+        except Http404:
+            self.message_user(request, _("This request is not asked of your authority."), messages.ERROR)
+            return None
+        if not requests.guardian_request_is_open(referral):
+            self.message_user(request, _("%(case)s: this request is no longer open.") % {"case": referral.case},
+                              messages.INFO)  # fmt: skip
+            return None
+        candidates = requests.guardian_candidate_list(actor=actor, referral=referral)
+        guardians = User.objects.filter(pk__in=[c.guardian.pk for c in candidates]).order_by("full_name", "email")
+        form = GuardianRequestAppointForm(request.POST if request.POST.get("confirm") else None, guardians=guardians)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                appointment = requests.guardian_request_appoint(
+                    actor=actor, referral=referral, guardian=data["guardian"], kind=data["kind"] or None,
+                    over_cap_reason=data["over_cap_reason"],
+                )  # fmt: skip
+            except ACTION_REFUSALS as refusal:
+                for message in refusal_messages(refusal):
+                    form.add_error(None, message)
+            else:
+                self.message_user(
+                    request,
+                    _("%(guardian)s appointed %(kind)s on %(case)s; the request is answered.")
+                    % {"guardian": appointment.guardian, "kind": appointment.get_kind_display().lower(),
+                       "case": referral.case},
+                    messages.SUCCESS,
+                )  # fmt: skip
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Propose and appoint a guardian for %(case)s") % {"case": referral.case},
+            "subtitle": None,
+            "opts": self.opts,
+            "action": "propose_and_appoint",
+            "referral": referral,
+            "candidates": candidates,
+            "deadlines": requests.guardian_deadlines(case=referral.case),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, self.appoint_template, context)

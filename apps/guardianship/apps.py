@@ -15,3 +15,10 @@ class GuardianshipConfig(AppConfig):
             role_ended_hooks.append(guardian_role_ended)
         if guardian_independence_on_grant not in grant_checks:
             grant_checks.append(guardian_independence_on_grant)
+
+        # The authority's staff read the requests asked of it, answered ones too.
+        from apps.cases.reading import reach_beyond_the_case
+        from apps.guardianship.models import GuardianRequest
+        from apps.guardianship.requests import requests_asked_of
+
+        reach_beyond_the_case(GuardianRequest, requests_asked_of)

@@ -34,13 +34,15 @@ from apps.accounts import services as accounts
 from apps.accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_grant
 from apps.accounts.models import Agency, Role, User
 from apps.alerts.models import Alert, AlertKind
+from apps.cases import services as cases
 from apps.cases.demo import MARKER_PREFIX, STAFF, demo_cases
 from apps.cases.models import Case
 from apps.core.rules import RuleViolation
-from apps.guardianship import services
-from apps.guardianship.models import AppointmentKind, GuardianAppointment, GuardianProfile
+from apps.guardianship import requests, services
+from apps.guardianship.models import AppointmentKind, GuardianAppointment, GuardianProfile, GuardianRequest
 
 ALVORA_OFFICE = "Alvora Guardianship Office"
+ALVORA_CHILD_PROTECTION = "Alvora Child Protection Service"
 MONTALBA_COUNCIL = "Montalba Guardianship Council"
 PROVISIONAL = AppointmentKind.PROVISIONAL
 QUALIFIED = AppointmentKind.QUALIFIED
@@ -248,3 +250,73 @@ def seed_guardianship(*, now: datetime | None = None) -> DemoGuardianship:
     active = GuardianAppointment.objects.filter(case__in=ids, starts_at__lte=now, ends_at__isnull=True).count()
     overdue = Alert.objects.filter(kind=AlertKind.GUARDIAN_OVERDUE, case__in=ids, done_at__isnull=True).count()
     return DemoGuardianship(created=created, active_appointments=active, refused=tuple(refused), overdue_alerts=overdue)
+
+
+# --- A request for a guardian, answered (a referral to the guardianship authority) ------------
+REQUEST_MARKER = "GUARDIAN-REQUEST-DEMO-01"  # not "DEMO-": the workflow demo counts its own cases by that
+REQUEST_PURPOSE = "An unaccompanied girl identified yesterday needs a provisional representative."
+GUARDIAN_LANGUAGES = {"joana.lima": ["Portuguese", "French", "English"]}
+
+
+@dataclass(frozen=True)
+class DemoGuardianRequest:
+    created: int
+    answered_by: str
+
+    def describe(self) -> str:
+        return f"Demo guardian request ready ({self.created} records new): answered by {self.answered_by}."
+
+
+def _request_case(now: datetime) -> tuple[Case, int]:
+    case = Case.objects.filter(police_evidence_reference=REQUEST_MARKER).first()
+    if case is not None:
+        return case, 0
+    caseworker = _user("ana.ferreira")
+    registration = cases.case_register(
+        actor=caseworker,
+        agency=Agency.objects.get(name=ALVORA_CHILD_PROTECTION),
+        identity=cases.ChildIdentity(given_names="Awa", family_names="Diallo", aliases=(), birth_date=None),
+        child_facts={"birth_date_basis": "claimed", "languages": ["French", "Wolof"], "unaccompanied": True},
+        case_facts={
+            "police_evidence_reference": REQUEST_MARKER,
+            "identification_method": Case.IdentificationMethod.HOTLINE,
+            "assigned_caseworker": caseworker,
+        },
+        at=now - timedelta(hours=20),
+    )
+    return registration.case, 1
+
+
+@transaction.atomic
+def seed_guardian_request(*, now: datetime | None = None) -> DemoGuardianRequest:
+    """Ana Ferreira asks the Alvora Guardianship Office for a representative for a newly
+    identified girl; Helena Matos, its supervisor, appoints Joana Lima, who speaks her language.
+    Needs seed_guardianship first (the profiles). Running it again creates nothing new."""
+    now = now or timezone.now()
+    created = 0
+    for login, languages in GUARDIAN_LANGUAGES.items():
+        profile = GuardianProfile.objects.get(user=_user(login))
+        if not profile.languages:
+            services.guardian_profile_record(
+                actor=_user("helena.matos"), guardian=profile.user, trained_on=profile.trained_on,
+                training=profile.training, record_checked_on=profile.record_checked_on,
+                record_check_valid_until=profile.record_check_valid_until, languages=languages,
+            )  # fmt: skip
+            created += 1
+    case, registered = _request_case(now)
+    created += registered
+    asked = GuardianRequest.objects.filter(case=case).first()
+    if asked is None:
+        asked = requests.guardian_request_send(
+            actor=_user("ana.ferreira"), case=case, authority=Agency.objects.get(name=ALVORA_OFFICE),
+            purpose=REQUEST_PURPOSE, at=now - timedelta(hours=19),
+        )  # fmt: skip
+        created += 1
+    answer = requests.guardian_request_answer(referral=asked)
+    if answer is None:
+        answer = requests.guardian_request_appoint(
+            actor=_user("helena.matos"), referral=asked, guardian=_user("joana.lima"),
+            kind=AppointmentKind.PROVISIONAL, at=now - timedelta(hours=16),
+        )  # fmt: skip
+        created += 1
+    return DemoGuardianRequest(created=created, answered_by=str(answer.guardian))

@@ -1,11 +1,13 @@
 """Guardians, their appointments to a child's case, and their recorded opinions (R1)."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.cases.models import Case, Sealed
+from apps.referrals.models import Referral
 
 
 class GuardianProfile(models.Model):
@@ -18,6 +20,10 @@ class GuardianProfile(models.Model):
     training = models.CharField(_("training"), max_length=200, blank=True)
     record_checked_on = models.DateField(_("criminal-record check"), null=True, blank=True)
     record_check_valid_until = models.DateField(_("record check valid until"), null=True, blank=True)
+    # Matched against the child's languages when the authority proposes a guardian.
+    languages = ArrayField(
+        models.CharField(max_length=60), verbose_name=_("languages spoken"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("guardian profile")
@@ -53,6 +59,15 @@ class GuardianAppointment(models.Model):
         blank=True,
         related_name="successor",
         verbose_name=_("hands over from"),
+    )
+    # The request for a guardian (a referral to the guardianship authority) this appointment answers.
+    answers = models.ForeignKey(
+        Referral,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="guardian_appointments",
+        verbose_name=_("answers the request"),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -104,3 +119,13 @@ class GuardianOpinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} {self.subject} ({self.case_id})"
+
+
+class GuardianRequest(Referral):
+    """A request to the guardianship authority for a representative or guardian: a referral of
+    kind GUARDIANSHIP, listed on its own for the authority's staff and the case's."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("request for a guardian")
+        verbose_name_plural = _("requests for a guardian")

@@ -1,7 +1,8 @@
 """Appointing, handing over and ending guardians; their opinions; the deadline check (R1)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -62,8 +63,10 @@ def guardian_profile_record(
     training: str = "",
     record_checked_on: date | None = None,
     record_check_valid_until: date | None = None,
+    languages: Iterable[str] | None = None,
 ) -> GuardianProfile:
-    """Record a guardian's training and criminal-record check (their authority's supervisor)."""
+    """Record a guardian's training and criminal-record check (their authority's supervisor),
+    and the languages they speak (kept as they were when not given)."""
     shared = Membership.objects.active().filter(user=guardian, role=Role.GUARDIAN).values("agency")
     if not Membership.objects.active().filter(user=actor, role=Role.SUPERVISOR, agency__in=shared).exists():
         raise PermissionDenied(_("Only a supervisor of the guardian's own authority records this."))
@@ -73,15 +76,15 @@ def guardian_profile_record(
         (record_checked_on, core_dates.PAST, _lazy("date of the criminal-record check")),
         (record_check_valid_until, core_dates.VALID_UNTIL, _lazy("end of the record check's validity")),
     ])  # fmt: skip
-    profile, _created = GuardianProfile.objects.update_or_create(
-        user=guardian,
-        defaults={
-            "trained_on": trained_on,
-            "training": training,
-            "record_checked_on": record_checked_on,
-            "record_check_valid_until": record_check_valid_until,
-        },
-    )
+    values: dict[str, Any] = {
+        "trained_on": trained_on,
+        "training": training,
+        "record_checked_on": record_checked_on,
+        "record_check_valid_until": record_check_valid_until,
+    }
+    if languages is not None:
+        values["languages"] = sorted({name.strip() for name in languages if name.strip()})
+    profile, _created = GuardianProfile.objects.update_or_create(user=guardian, defaults=values)
     return profile
 
 

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from apps.accounts.models import User
 from apps.cases.models import Case
-from apps.cases.reading import sealed_text_for
+from apps.cases.reading import sealed_text_for, visible_records
 from apps.cases.selectors import case_visibility
 from apps.rights.models import (
     ClaimStatus,
@@ -110,7 +110,8 @@ def _visible_cases(actor: User) -> QuerySet[Case, Any]:
 
 
 def _of_visible_cases(queryset: QuerySet[M], actor: User, path: str = "case") -> QuerySet[M]:
-    return queryset.filter(**{f"{path}__in": _visible_cases(actor)})
+    # The holders see every record; a partner those of the sections its referral shares.
+    return visible_records(queryset, actor=actor)
 
 
 def identification_change_list(*, actor: User) -> QuerySet[IdentificationChange]:

@@ -4,11 +4,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.db.models import QuerySet
 
 from apps.accounts.models import User
 from apps.cases.models import Case
 from apps.cases.reading import sealed_text_for
+from apps.cases.sections import record_section
 from apps.cases.selectors import case_visibility
 from apps.safety.models import RiskAssessment, RiskLevel, SafetyPlan
 
@@ -30,12 +32,16 @@ def reassessment_due_at(assessment: RiskAssessment, *, case_level: str) -> datet
     return min(assessment.next_due_at, assessment.assessed_at + reassessment_interval(case_level))
 
 
-def _of_visible_cases(actor: User) -> "QuerySet[Case, Any]":
-    return Case.objects.filter(case_visibility(actor=actor)).values("pk")
+def _of_visible_cases(actor: User, model: type[models.Model]) -> "QuerySet[Case, Any]":
+    """The cases whose `model` records the actor reads: the holders' all, a partner's those whose
+    referral shares the record's section."""
+    return Case.objects.filter(case_visibility(actor=actor, section=record_section(model))).values("pk")
 
 
 def risk_assessment_list(*, actor: User) -> QuerySet[RiskAssessment]:
-    return RiskAssessment.objects.filter(case__in=_of_visible_cases(actor)).select_related("case", "assessed_by")
+    return RiskAssessment.objects.filter(case__in=_of_visible_cases(actor, RiskAssessment)).select_related(
+        "case", "assessed_by"
+    )
 
 
 def current_risk_assessment(*, case: Case) -> RiskAssessment | None:
@@ -43,7 +49,9 @@ def current_risk_assessment(*, case: Case) -> RiskAssessment | None:
 
 
 def safety_plan_list(*, actor: User) -> QuerySet[SafetyPlan]:
-    return SafetyPlan.objects.filter(case__in=_of_visible_cases(actor)).select_related("case", "recorded_by")
+    return SafetyPlan.objects.filter(case__in=_of_visible_cases(actor, SafetyPlan)).select_related(
+        "case", "recorded_by"
+    )
 
 
 def current_safety_plan(*, case: Case) -> SafetyPlan | None:

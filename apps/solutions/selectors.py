@@ -11,6 +11,7 @@ from apps.age.selectors import latest_possible_birth_date
 from apps.cases import vault
 from apps.cases.models import Case, CaseTransition, Child
 from apps.cases.reading import sealed_text_for
+from apps.cases.sections import record_section
 from apps.cases.selectors import case_visibility
 from apps.core.crypto import KeyUnavailable
 from apps.solutions.models import (
@@ -106,32 +107,38 @@ def has_come_of_age(*, child: Child, at: datetime) -> bool:
 
 
 # --- Scoped lists ------------------------------------------------------------------------------
-def _visible_cases(actor: User) -> QuerySet[Case, Any]:
-    return Case.objects.filter(case_visibility(actor=actor)).values("pk")
+def _visible_cases(actor: User, model: type[models.Model]) -> QuerySet[Case, Any]:
+    """The cases whose `model` records the actor reads: the holders' all, a partner's those whose
+    referral shares the record's section."""
+    return Case.objects.filter(case_visibility(actor=actor, section=record_section(model))).values("pk")
 
 
 def solution_list(*, actor: User) -> QuerySet[DurableSolution]:
-    return DurableSolution.objects.filter(case__in=_visible_cases(actor)).select_related("case", "relative")
+    return DurableSolution.objects.filter(case__in=_visible_cases(actor, DurableSolution)).select_related(
+        "case", "relative"
+    )
 
 
 def reintegration_plan_list(*, actor: User) -> QuerySet[ReintegrationPlan]:
-    return ReintegrationPlan.objects.filter(solution__case__in=_visible_cases(actor)).select_related(
+    return ReintegrationPlan.objects.filter(solution__case__in=_visible_cases(actor, ReintegrationPlan)).select_related(
         "solution__case", "receiving_agency"
     )
 
 
 def reintegration_service_list(*, actor: User) -> QuerySet[ReintegrationService]:
-    return ReintegrationService.objects.filter(plan__solution__case__in=_visible_cases(actor)).select_related(
-        "plan__solution__case"
-    )
+    return ReintegrationService.objects.filter(
+        plan__solution__case__in=_visible_cases(actor, ReintegrationService)
+    ).select_related("plan__solution__case")
 
 
 def follow_up_list(*, actor: User) -> QuerySet[FollowUpVisit]:
-    return FollowUpVisit.objects.filter(case__in=_visible_cases(actor)).select_related("case", "solution")
+    return FollowUpVisit.objects.filter(case__in=_visible_cases(actor, FollowUpVisit)).select_related(
+        "case", "solution"
+    )
 
 
 def transition_plan_list(*, actor: User) -> QuerySet[TransitionPlan]:
-    return TransitionPlan.objects.filter(case__in=_visible_cases(actor)).select_related("case")
+    return TransitionPlan.objects.filter(case__in=_visible_cases(actor, TransitionPlan)).select_related("case")
 
 
 def sealed_text(record: Any, column: str, *, case: Case, actor: User, channel: str) -> str | None:

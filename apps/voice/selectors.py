@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.accounts.models import Membership, User
 from apps.cases.models import Case
+from apps.cases.sections import Section
 from apps.cases.selectors import case_visibility
 from apps.voice.models import ChildViews, CommunicationProfile, InformationSession, Interpreter, InterpreterDeclaration
 
@@ -31,7 +32,11 @@ def latest_child_views(
 
 def child_views_list(*, actor: User) -> QuerySet[ChildViews]:
     return (
-        ChildViews.records.filter(Exists(Case.objects.filter(case_visibility(actor=actor), pk=OuterRef("case"))))
+        ChildViews.records.filter(
+            Exists(
+                Case.objects.filter(case_visibility(actor=actor, section=Section.COMMUNICATION), pk=OuterRef("case"))
+            )
+        )
         .select_related("case", "interpreter", "recorded_by")
         .order_by("-recorded_at", "-pk")
     )
@@ -40,7 +45,9 @@ def child_views_list(*, actor: User) -> QuerySet[ChildViews]:
 def information_session_list(*, actor: User) -> QuerySet[InformationSession]:
     return (
         InformationSession.objects.filter(
-            Exists(Case.objects.filter(case_visibility(actor=actor), pk=OuterRef("case")))
+            Exists(
+                Case.objects.filter(case_visibility(actor=actor, section=Section.COMMUNICATION), pk=OuterRef("case"))
+            )
         )
         .select_related("case", "interpreter", "held_by")
         .order_by("-held_at", "-pk")
@@ -50,7 +57,9 @@ def information_session_list(*, actor: User) -> QuerySet[InformationSession]:
 def communication_profile_list(*, actor: User) -> QuerySet[CommunicationProfile]:
     return (
         CommunicationProfile.objects.filter(
-            Exists(Case.objects.filter(case_visibility(actor=actor), pk=OuterRef("case")))
+            Exists(
+                Case.objects.filter(case_visibility(actor=actor, section=Section.COMMUNICATION), pk=OuterRef("case"))
+            )
         )
         .select_related("case")
         .order_by("-updated_at")
@@ -66,7 +75,8 @@ def interpreter_list(*, actor: User) -> QuerySet[Interpreter]:
     case the actor may see (a guardian picks from those for their ward)."""
     agencies = Membership.objects.active().filter(user=actor).values("agency")
     declared = InterpreterDeclaration.objects.filter(
-        Exists(Case.objects.filter(case_visibility(actor=actor), pk=OuterRef("case"))), interpreter=OuterRef("pk")
+        Exists(Case.objects.filter(case_visibility(actor=actor, section=Section.COMMUNICATION), pk=OuterRef("case"))),
+        interpreter=OuterRef("pk"),
     )
     return (
         Interpreter.objects.filter(Q(roster_agency__in=agencies) | Q(Exists(declared)))
@@ -86,7 +96,9 @@ def interpreter_declared_independent(*, interpreter: Interpreter, case: Case) ->
 def declaration_list(*, actor: User) -> QuerySet[InterpreterDeclaration]:
     return (
         InterpreterDeclaration.objects.filter(
-            Exists(Case.objects.filter(case_visibility(actor=actor), pk=OuterRef("case")))
+            Exists(
+                Case.objects.filter(case_visibility(actor=actor, section=Section.COMMUNICATION), pk=OuterRef("case"))
+            )
         )
         .select_related("case", "interpreter")
         .order_by("-recorded_at")

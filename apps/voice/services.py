@@ -13,18 +13,17 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from apps.accounts.models import Agency, Membership, Role, User
 from apps.cases import vault
+from apps.cases.access import Action, require
 from apps.cases.models import Case
-from apps.cases.selectors import agency_roles, case_may_act
+from apps.cases.selectors import agency_roles
 from apps.core import dates as core_dates
 from apps.core.rules import Violations
-from apps.guardianship.selectors import active_appointment
 from apps.voice import rules
 from apps.voice.models import (
     LEAFLET_ONLY,
@@ -44,7 +43,6 @@ from apps.voice.models import (
 )
 from apps.voice.selectors import communication_profile_for
 
-CASE_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 # Who keeps an agency's roster of interpreters: its case staff, and its guardians.
 ROSTER_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.GUARDIAN})
 
@@ -57,16 +55,15 @@ def _load(case: Case) -> Case:
 def _require_voice_recorder(actor: User, case: Case, at: datetime) -> None:
     """The case's caseworker or supervisor, or the child's active guardian.
 
-    A case the actor may not see is a 404; one they see otherwise (not in either role) a 403.
+    A case the actor may not see is a 404; one they see otherwise (not in either role) a 403:
+    the access policy's answer now (`at` is when the record says it happened).
     """
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
-    if agency_roles(actor=actor, agency_id=case.owning_agency_id) & CASE_ROLES:
-        return
-    appointment = active_appointment(case=case, at=at)
-    if appointment is not None and appointment.guardian_id == actor.pk:
-        return
-    raise PermissionDenied(_("Only the case's caseworkers and supervisors, or the child's guardian, record this."))
+    try:
+        require(actor, Action.WORK_OR_GUARD, case)
+    except PermissionDenied:
+        raise PermissionDenied(
+            _("Only the case's caseworkers and supervisors, or the child's guardian, record this.")
+        ) from None
 
 
 def _seal(case: Case, model: type[models.Model], column: str, value: str) -> bytes | None:
@@ -399,15 +396,6 @@ def child_views_record(
         record.method_tried = _seal(case, ChildViews, "method_tried", method_tried)
     record.save()
     return record
-
-
-def staff_or_guardian_of(*, actor: User, case: Case, at: datetime | None = None) -> bool:
-    """Whether the actor may record the child's voice on this case (for the admin's lists)."""
-    try:
-        _require_voice_recorder(actor, case, at or timezone.now())
-    except (Http404, PermissionDenied):
-        return False
-    return True
 
 
 def roster_agencies(*, actor: User) -> models.QuerySet[Agency]:

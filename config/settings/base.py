@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "apps.family",
     "apps.bestinterests",
     "apps.solutions",
+    "apps.history",
+    "apps.grants",
+    "apps.referrals",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "apps.accounts.middleware.AgencyTimezoneMiddleware",
+    # After authentication: changes are recorded with the request's user (apps/history/context.py).
+    "apps.history.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -270,6 +275,8 @@ CELERY_BEAT_SCHEDULE = {
     "interview-reviews": {"task": "apps.rights.tasks.interview_reviews_check", "schedule": 15 * 60.0},
     "alerts-resolve": {"task": "apps.alerts.tasks.alerts_resolve_check", "schedule": 15 * 60.0},
     "best-interests-reviews": {"task": "apps.bestinterests.tasks.best_interests_reviews_check", "schedule": 60 * 60.0},
+    "break-glass-reviews": {"task": "apps.grants.tasks.break_glass_reviews_check", "schedule": 15 * 60.0},
+    "referrals": {"task": "apps.referrals.tasks.referrals_check", "schedule": 15 * 60.0},
 }
 
 # --- Haven ------------------------------------------------------------------------------
@@ -289,6 +296,10 @@ HAVEN_QUALIFIED_GUARDIAN_WORKING_DAYS = env.int("HAVEN_QUALIFIED_GUARDIAN_WORKIN
 HAVEN_GUARDIAN_CASELOAD_CAP = env.int("HAVEN_GUARDIAN_CASELOAD_CAP", default=20)
 # A supervisor reviews an urgent protective action within this many hours.
 HAVEN_URGENT_REVIEW_HOURS = env.int("HAVEN_URGENT_REVIEW_HOURS", default=24)
+# A supervisor of the sending agency reviews a referral sent for urgent protection within this many hours.
+HAVEN_URGENT_REFERRAL_REVIEW_HOURS = env.int("HAVEN_URGENT_REFERRAL_REVIEW_HOURS", default=72)
+# A break-glass reading (out of hours, for urgent protection) is read-only for this many hours.
+HAVEN_BREAK_GLASS_HOURS = env.int("HAVEN_BREAK_GLASS_HOURS", default=4)
 # Days after an age decision during which it can be appealed.
 HAVEN_AGE_APPEAL_DAYS = env.int("HAVEN_AGE_APPEAL_DAYS", default=30)
 # Days a risk assessment stands, by its level, before the child's risk is assessed again.

@@ -42,15 +42,10 @@ from tests.age.factories import (
     world,
 )
 from tests.cases.sealed import stored
+from tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db
 PREFIXES = {IdentityDocument: ("events",), AgeAssessment: ("professionals", "methods", "appeals"), AgeAppeal: ()}
-
-
-def _staff(*users):
-    for user in users:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
 
 
 @pytest.fixture
@@ -61,7 +56,7 @@ def now():
 @pytest.fixture
 def w(now):
     w = world(appointed_at=now - 60 * DAY)
-    _staff(w.caseworker, w.supervisor, w.guardian)
+    make_staff(w.caseworker, w.supervisor, w.guardian)
     return w
 
 
@@ -113,7 +108,7 @@ def test_staff_without_a_case_role_cannot_open_it(client):
 def test_a_record_of_a_case_out_of_sight_is_a_404_logged_as_denied(client, w, now):
     claim = services.age_claim_record(actor=w.caseworker, case=w.case, birth_date=date(2010, 1, 1), at=now)
     stranger = MembershipFactory(role=Role.CASEWORKER, agency=AgencyFactory()).user
-    _staff(stranger)
+    make_staff(stranger)
     client.force_login(stranger)
     assert client.get(change_url(claim)).status_code == 404
     assert RecordAccess.objects.filter(actor=stranger, case=w.case, allowed=False).exists()
@@ -243,7 +238,7 @@ def test_a_disability_on_the_record_is_refused_then_allowed_with_an_adaptation(c
 
 def test_without_a_guardian_every_missing_condition_is_shown_at_once(client, now):
     w = world(guardian=False)
-    _staff(w.caseworker)
+    make_staff(w.caseworker)
     client.force_login(w.caseworker)
     response = client.post(add_url(AgeAssessment), {"case": w.case.pk})
     assert errors(response) == [
@@ -257,7 +252,7 @@ def test_without_a_guardian_every_missing_condition_is_shown_at_once(client, now
 
 def test_a_representative_for_a_child_who_needs_no_guardian(client, now):
     w = world(unaccompanied=False, guardian=False)
-    _staff(w.caseworker)
+    make_staff(w.caseworker)
     client.force_login(w.caseworker)
     assert errors(client.post(add_url(AgeAssessment), opening(w.case))) == [
         message("AGE_ASSESSMENT_NOT_ALLOWED.NO_GUARDIAN")

@@ -29,14 +29,9 @@ from tests.bestinterests.factories import (
 )
 from tests.cases.factories import supervisor_in
 from tests.cases.sealed import stored
+from tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _url(model, view="changelist", *args):
@@ -55,7 +50,7 @@ def _act(client, model, action, pks, **data):
 def w():
     w = world()
     for user in (w.caseworker, w.supervisor, w.guardian):
-        _staff(user)
+        make_staff(user)
     return w
 
 
@@ -125,7 +120,7 @@ def test_a_bia_is_started_written_and_completed_through_the_admin(client, w):
 
 def test_a_bia_without_a_guardian_is_refused_in_the_admin(client):
     w = world(guardian=False)
-    _staff(w.caseworker)
+    make_staff(w.caseworker)
     bia = bia_start(actor=w.caseworker, case=w.case, at=NOW)
     response = _act(_login(client, w.caseworker), "bestinterestsassessment", "complete", [bia.pk])
     assert any("(GUARDIAN_REQUIRED)" in m for m in _messages(response))
@@ -163,7 +158,7 @@ def test_a_draft_is_filled_in_the_admin_and_decided(client, w):
 
 def test_an_unsigned_member_and_a_small_panel_are_refused_in_the_admin_then_signing_allows(client, w):
     bid = ready_panel_draft(w)
-    outsider = _staff(MembershipFactory(role="partner_staff").user)
+    outsider = make_staff(MembershipFactory(role="partner_staff").user)
     _login(client, w.caseworker)
     client.post(_url("panelmember", "add"),
                 {"determination": bid.pk, "member": outsider.pk, "discipline": Discipline.HEALTH})  # fmt: skip
@@ -229,7 +224,7 @@ def test_the_approver_who_sat_on_the_panel_is_refused_in_the_admin_another_appro
     determination_decide(actor=w.caseworker, determination=bid, at=NOW)
     response = _act(_login(client, w.supervisor), "bestinterestsdetermination", "approve", [bid.pk])
     assert any("(BID_REQUIRED.APPROVER_ON_PANEL)" in m for m in _messages(response))
-    other = _staff(supervisor_in(w.case.owning_agency))
+    other = make_staff(supervisor_in(w.case.owning_agency))
     _act(_login(client, other), "bestinterestsdetermination", "approve", [bid.pk])
     bid.refresh_from_db()
     assert bid.approved_by == other
@@ -282,7 +277,7 @@ def test_the_guardian_asks_for_a_review_in_the_admin(client, w):
 def test_a_guardian_of_another_child_cannot_see_or_review_it(client, w):
     bid = approved_panel(w)
     stranger = world()
-    _staff(stranger.guardian)
+    make_staff(stranger.guardian)
     _login(client, stranger.guardian)
     assert client.get(_url("bestinterestsdetermination", "change", bid.pk)).status_code == 404
     response = client.post(_url("bestinterestsreview", "add"), {"determination": bid.pk, "reason_text": "x"})

@@ -29,3 +29,26 @@ def test_fields_are_selected_by_section():
     assert sections.fields_in(Child, {Section.IDENTITY})[:3] == ["names", "aliases", "birth_date"]
     assert sections.section_of(Case, "suspects") == Section.SUSPECTS
     assert sections.document_section(Document.Kind.MEDICAL_REPORT) == Section.HEALTH
+
+
+def test_every_record_that_concerns_a_case_names_its_section():
+    """A new record type is shared with a partner only once someone decided which section it is."""
+    from django.apps import apps
+
+    from apps.cases.reading import case_path
+
+    concerned = {
+        model._meta.label
+        for model in apps.get_models()
+        if model._meta.app_label in {c.label for c in apps.get_app_configs() if c.name.startswith("apps.")}
+        and case_path(model) is not None
+        and model not in (Case, Child, Document)
+    }
+    assert concerned - set(sections.RECORD_SECTIONS) == set(), "records with no section"
+    assert set(sections.RECORD_SECTIONS) - concerned == set(), "sections name records that do not exist"
+
+
+def test_the_agencys_own_machinery_is_never_shared():
+    assert sections.RECORD_SECTIONS["cases.PossibleDuplicateNotice"] is None
+    assert sections.RECORD_SECTIONS["audit.RecordAccess"] is None
+    assert Section.COMPLAINTS not in sections.SHARED_BY_DEFAULT

@@ -14,18 +14,12 @@ from apps.casework.models import CarePlanReview, CaseNote, ConferenceRequest, No
 from apps.casework.services import care_plan_review_schedule
 from tests.accounts.factories import UserFactory
 from tests.casework.factories import caseworker_elsewhere, note, team_world
+from tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db
 
 NOTES = reverse("admin:casework_casenote_changelist")
 ADD_NOTE = reverse("admin:casework_casenote_add")
-
-
-def _staff(*users):
-    for user in users:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    return users
 
 
 def _page(response):
@@ -39,7 +33,7 @@ def _timeline(case):
 @pytest.fixture
 def people():
     people = team_world()
-    _staff(*people[1:])
+    make_staff(*people[1:])
     return people
 
 
@@ -98,7 +92,7 @@ def test_the_case_page_links_to_its_timeline(client, people):
 
 def test_the_timeline_of_a_case_one_cannot_see_is_a_404(client, people):
     case, *_ = people
-    (outsider,) = _staff(caseworker_elsewhere(case))
+    outsider = make_staff(caseworker_elsewhere(case))
     client.force_login(outsider)
     assert client.get(_timeline(case)).status_code == 404
 

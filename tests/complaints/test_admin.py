@@ -15,18 +15,13 @@ from apps.complaints.services import complaint_answer
 from tests.accounts.factories import UserFactory
 from tests.complaints.factories import lodge, world
 from tests.complaints.test_services import in_aftercare
+from tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:complaints_complaint_changelist")
 ADD = reverse("admin:complaints_complaint_add")
 CODE = "CLOSURE_CRITERIA_UNMET.COMPLAINT_UNANSWERED"
-
-
-def _staff(*users):
-    for user in users:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
 
 
 def _messages(response):
@@ -36,7 +31,7 @@ def _messages(response):
 @pytest.fixture
 def people():
     people = world()
-    _staff(*people[1:])
+    make_staff(*people[1:])
     return people
 
 

@@ -5,4 +5,8 @@ PLAIN_TEXT: dict[str, str] = {
     "the opinion itself is sealed.",
     "GuardianProfile.training": "The name of the guardianship course the guardian completed: about the "
     "professional, kept by their authority, never about a ward.",
+    "GuardianProfile.languages": "The languages the guardian speaks, matched against a child's when a guardian "
+    "is proposed: about the professional, never about a ward.",
+    "GuardianRequest.legal_reference": "A request for a guardian is a referral (a proxy of referrals.Referral): "
+    "the citation of the law or court order it relies on, never the child's details.",
 }

@@ -21,18 +21,13 @@ from apps.rights.models import (
 )
 from apps.rights.services import interview_reviews_alert, protection_claim_lodge, residence_permit_record
 from tests.accounts.factories import UserFactory
+from tests.conftest import make_staff
 from tests.rights.factories import case_with_staff, guardian_for, proceeding_for
 
 pytestmark = pytest.mark.django_db
 MODELS = ["identificationchange", "reflectionperiodchange", "residencepermit", "protectionclaim",
           "nonrefoulementfinding", "criminalproceeding", "proceedinginterview", "specialmeasurerequest",
           "proceedingrepresentative", "compensationclaim"]  # fmt: skip
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _add(model):
@@ -54,7 +49,7 @@ def _page(response):
 @pytest.fixture
 def staffed():
     case, caseworker, boss = case_with_staff()
-    return case, _staff(caseworker), _staff(boss)
+    return case, make_staff(caseworker), make_staff(boss)
 
 
 @pytest.fixture
@@ -136,7 +131,7 @@ def test_a_supervisor_and_the_guardian_review_a_flagged_interview_in_the_admin(c
     client.force_login(caseworker)
     client.post(_add("proceedinginterview"), _interview_post(proceeding))
     interview = ProceedingInterview.objects.get()
-    guardian = _staff(guardian_for(case, starts_at=timezone.now() - timedelta(minutes=5)))
+    guardian = make_staff(guardian_for(case, starts_at=timezone.now() - timedelta(minutes=5)))
     interview_reviews_alert()
     client.force_login(boss)
     post = {"action": "record_review", "_selected_action": [interview.pk]}
@@ -221,7 +216,7 @@ def test_a_claim_decision_is_an_action_and_an_impossible_one_is_refused(cw_clien
 
 
 def test_a_guardian_reads_their_wards_records_but_cannot_add(client, case, caseworker):
-    guardian = _staff(guardian_for(case))
+    guardian = make_staff(guardian_for(case))
     residence_permit_record(actor=caseworker, case=case, kind="victim", issued_on=date(2026, 1, 1))
     client.force_login(guardian)
     response = client.get(_changelist("residencepermit"))
@@ -232,7 +227,7 @@ def test_a_guardian_reads_their_wards_records_but_cannot_add(client, case, casew
 
 def test_a_record_outside_the_scope_is_a_404(client, case, caseworker):
     permit = residence_permit_record(actor=caseworker, case=case, kind="victim", issued_on=date(2026, 1, 1))
-    outsider = _staff(case_with_staff()[1])
+    outsider = make_staff(case_with_staff()[1])
     client.force_login(outsider)
     assert client.get(reverse("admin:rights_residencepermit_change", args=[permit.pk])).status_code == 404
     assert case.reference not in _page(client.get(_changelist("residencepermit")))

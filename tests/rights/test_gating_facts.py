@@ -23,6 +23,7 @@ from apps.rights.services import (
     protection_claim_status_change,
 )
 from tests.cases.sealed import stored
+from tests.conftest import make_staff
 from tests.rights.factories import case_with_staff, guardian_for, proceeding_for
 
 pytestmark = pytest.mark.django_db
@@ -176,10 +177,6 @@ def test_an_interview_with_a_guardian_also_keeps_its_facts_and_one_by_a_judge_de
 
 
 # --- Through the admin --------------------------------------------------------------------
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _post_status(client, claim, **values):
@@ -189,7 +186,7 @@ def _post_status(client, claim, **values):
 
 def test_the_admin_shows_a_caseworkers_refusal_of_a_claim_as_form_errors_with_the_codes(client, staffed):
     claim = _lodge(staffed)
-    client.force_login(_staff(staffed[1]))
+    client.force_login(make_staff(staffed[1]))
     response = _post_status(client, claim, status="refused")
     assert response.status_code == 200
     page = unescape(response.content.decode())
@@ -200,7 +197,7 @@ def test_the_admin_shows_a_caseworkers_refusal_of_a_claim_as_form_errors_with_th
 
 def test_the_admin_lets_a_supervisor_refuse_a_claim_with_a_reason_and_keeps_the_history(client, staffed):
     claim = _lodge(staffed)
-    client.force_login(_staff(staffed[2]))
+    client.force_login(make_staff(staffed[2]))
     response = _post_status(client, claim, status="refused", appeal_until="2026-05-31", note="Decision NAO-77/1.")
     assert response.status_code == 302
     assert _status(claim) == ClaimStatus.REFUSED
@@ -210,7 +207,7 @@ def test_the_admin_lets_a_supervisor_refuse_a_claim_with_a_reason_and_keeps_the_
 
 def test_the_admin_lets_a_caseworker_record_a_grant_with_a_reason(client, staffed):
     claim = _lodge(staffed)
-    client.force_login(_staff(staffed[1]))
+    client.force_login(make_staff(staffed[1]))
     response = _post_status(client, claim, status="refugee_status_granted")
     assert f"({NO_REASON})" in unescape(response.content.decode())
     response = _post_status(client, claim, status="refugee_status_granted", note="Decision NAO-77/1.")
@@ -226,10 +223,10 @@ def test_the_admin_refuses_a_caseworker_setting_a_finding_aside(client, staffed)
     url = reverse("admin:rights_nonrefoulementfinding_changelist")
     post = {"action": "set_aside", "_selected_action": [finding.pk], "confirm": "yes", "on": "2026-08-01",
             "decision": "Supreme Court 4/2026"}  # fmt: skip
-    client.force_login(_staff(caseworker))
+    client.force_login(make_staff(caseworker))
     response = client.post(url, post)
     assert f"({NEEDS_SUPERVISOR})" in unescape(response.content.decode())
-    client.force_login(_staff(supervisor))
+    client.force_login(make_staff(supervisor))
     assert client.post(url, post).status_code == 302
     finding.refresh_from_db()
     assert finding.set_aside_on == date(2026, 8, 1)

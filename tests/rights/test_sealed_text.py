@@ -22,6 +22,7 @@ from apps.rights.services import (
     reflection_period_grant,
 )
 from tests.cases.sealed import stored
+from tests.conftest import make_staff
 from tests.rights.factories import case_with_staff, guardian_for, proceeding_for
 
 pytestmark = pytest.mark.django_db
@@ -40,12 +41,6 @@ def _raw(table, column, pk):
         cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])  # noqa: S608 - names from the test
         (value,) = cursor.fetchone()
     return bytes(value)
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 @pytest.fixture
@@ -101,7 +96,7 @@ def test_the_database_keeps_requiring_an_urgent_reason_and_a_reason_to_change_th
 
 
 def test_the_admin_pages_show_the_typed_text_to_the_caseworker_with_the_read_logged(client, recorded):
-    caseworker, case = _staff(recorded["caseworker"]), recorded["case"]
+    caseworker, case = make_staff(recorded["caseworker"]), recorded["case"]
     client.force_login(caseworker)
     pages = {
         ("identificationchange", recorded["back"].pk): [NOTE],

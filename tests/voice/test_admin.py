@@ -31,19 +31,13 @@ from tests.accounts.factories import UserFactory
 from tests.age.factories import world
 from tests.care.factories import case_with_staff, guardian_for
 from tests.cases.sealed import stored
+from tests.conftest import make_staff
 from tests.voice.factories import declared, heard, interpreter
 from tests.voice.test_wiring import to_aftercare
 
 pytestmark = pytest.mark.django_db
 V = "CHILD_VIEWS_REQUIRED"
 MODELS = ["interpreter", "interpreterdeclaration", "communicationprofile", "informationsession", "childviews"]
-
-
-def _staff(*users):
-    for user in users:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    return users[0]
 
 
 def add_url(model, app="voice"):
@@ -67,7 +61,7 @@ def message(code, **facts) -> str:
 @pytest.fixture
 def staffed():
     case, caseworker, boss = case_with_staff()
-    _staff(caseworker, boss)
+    make_staff(caseworker, boss)
     return case, caseworker, boss
 
 
@@ -197,14 +191,14 @@ def test_not_heard_with_a_real_reason_and_the_method_tried_is_recorded(cw, case)
 
 
 def test_the_guardian_records_views_for_a_ward_through_the_admin(client, case):
-    guardian = _staff(guardian_for(case))
+    guardian = make_staff(guardian_for(case))
     client.force_login(guardian)
     assert client.post(add_url("childviews"), views_post(case)).status_code == 302
     assert ChildViews.records.get(case=case).recorded_by == guardian
 
 
 def test_the_guardian_cannot_record_views_for_another_child(client, case):
-    guardian = _staff(guardian_for(case))
+    guardian = make_staff(guardian_for(case))
     other, _worker, _boss = case_with_staff(agency=case.owning_agency)
     client.force_login(guardian)
     response = client.post(add_url("childviews"), views_post(other))
@@ -299,7 +293,7 @@ def opening(case):
 
 def test_the_age_admin_refuses_an_assessment_without_the_childs_views_then_opens_it(client):
     w = world(appointed_at=timezone.now() - timedelta(days=60), heard=False)
-    _staff(w.caseworker)
+    make_staff(w.caseworker)
     client.force_login(w.caseworker)
     response = client.post(add_url("ageassessment", "age"), opening(w.case))
     assert errors(response) == [message(V, decision="an age assessment")]
