@@ -122,7 +122,6 @@ class AgeAdmin(ServiceAdmin):
     still complete is changed on its page (`change_form`, `change_fieldsets`) unless `view_only`;
     `write` calls the service for an add or a change."""
 
-    view_action = Action.WORK_OR_GUARD
     add_action = Action.WORK_OR_GUARD
     add_form: ClassVar[type[ServiceForm]] = AgeForm
     change_form: ClassVar[type[ServiceForm] | None] = AgeForm

@@ -9,6 +9,9 @@ its condition ends). Alerts about a closed case are no longer shown as open: the
 resolution (`alerts_resolve`) records them as resolved with that reason.
 """
 
+from collections.abc import Callable
+from datetime import datetime
+
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -24,11 +27,27 @@ def _addressed(actor: User) -> Q:
     holds_role = Membership.objects.active(at=timezone.now()).filter(
         user=actor, agency=OuterRef("agency"), role=OuterRef("role")
     )
-    return Q(user=actor) | (Q(user__isnull=True) & Q(Exists(holds_role)))
+    addressed = Q(user=actor) | (Q(user__isnull=True) & Q(Exists(holds_role)))
+    moment = timezone.now()
+    for prefix, live in _REACH_BOUND.items():
+        addressed &= ~Q(key__startswith=prefix) | Q(agency=F("case__owning_agency")) | live(moment)
+    return addressed
+
+
+# Alerts that tell another agency than the case's about a case it reaches only through what
+# raised them (a referral to it): key prefix -> the condition, on Alert, that this still holds.
+_REACH_BOUND: dict[str, Callable[[datetime], Q]] = {}
+
+
+def alerts_bound_to_reach(prefix: str, live: Callable[[datetime], Q]) -> None:
+    """Show the alerts whose key starts with `prefix` to another agency than the case's only
+    while `live(at)` holds: they name the case, and that agency's reach to it has ended."""
+    _REACH_BOUND[prefix] = live
 
 
 # An alert addressed to a person, by name or by a role she holds in its agency, reaches her
-# whether or not she may open its case (it names the case by its reference only).
+# whether or not she may open its case (it names the case by its reference only), unless what
+# gave her agency its reach has ended (`alerts_bound_to_reach`).
 reach_beyond_the_case(Alert, _addressed)
 
 

@@ -47,11 +47,13 @@ from apps.cases.reading import current_reader
 from apps.core.admin import ACTION_REFUSALS, ServiceAdmin, acting_user, became, staff_roles
 
 
-def _may_open(request: HttpRequest) -> bool:
-    """Staff with a case or guardian role (the access policy's), or seated on a panel; read once per request."""
-    cached: bool | None = getattr(request, "_haven_bestinterests", None)
+def _may_open(request: HttpRequest, action: Action) -> bool:
+    """Staff with a role the access policy lets do `action` on some case, or seated on a panel;
+    read once per request and action."""
+    answers: dict[Action, bool] = getattr(request, "_haven_bestinterests", None) or {}
+    cached = answers.get(action)
     if cached is None:
-        cached = bool(roles_for(Action.WORK_OR_GUARD, staff_roles(request)))
+        cached = bool(roles_for(action, staff_roles(request)))
         if not cached:
             user = request.user
             cached = bool(
@@ -60,7 +62,8 @@ def _may_open(request: HttpRequest) -> bool:
                 and user.is_staff
                 and PanelMember.objects.filter(member=user).exists()
             )
-        setattr(request, "_haven_bestinterests", cached)  # noqa: B010 - HttpRequest declares no such attribute
+        answers[action] = cached
+        setattr(request, "_haven_bestinterests", answers)  # noqa: B010 - HttpRequest declares no such attribute
     return cached
 
 
@@ -69,10 +72,10 @@ class BestInterestsAdmin(ServiceAdmin):
     a record the service may still complete shows its `change_form`."""
 
     def may_work(self, request: HttpRequest) -> bool:
-        return _may_open(request)
+        return _may_open(request, self.view_action)
 
     def may_add(self, request: HttpRequest) -> bool:
-        return _may_open(request)
+        return _may_open(request, Action.WORK_OR_GUARD)
 
     def case_of(self, obj: Any) -> Case:
         return cast("Case", obj.case if hasattr(obj, "case") else obj.determination.case)
@@ -130,7 +133,7 @@ class BestInterestsAssessmentAdmin(BestInterestsAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A draft is written by the case's staff; a completed BIA is shown read-only.
-        return bool(obj is not None and obj.completed_at is None and _may_open(request))
+        return bool(obj is not None and obj.completed_at is None and _may_open(request, Action.WORK_OR_GUARD))
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         actor = acting_user(request)
@@ -201,7 +204,7 @@ class BestInterestsDeterminationAdmin(BestInterestsAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A decided determination is never edited: its page is read-only.
-        return bool(obj is not None and obj.decided_at is None and _may_open(request))
+        return bool(obj is not None and obj.decided_at is None and _may_open(request, Action.WORK_OR_GUARD))
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         actor = acting_user(request)

@@ -4,7 +4,7 @@ see them (the case's people, and a panel member only once their undertaking is s
 from datetime import datetime
 from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from apps.accounts.models import User
@@ -19,6 +19,7 @@ from apps.bestinterests.models import (
 )
 from apps.cases.models import Case
 from apps.cases.reading import reach_beyond_the_case, record_for, sealed_text_for
+from apps.cases.sections import record_section
 from apps.cases.selectors import case_visibility
 
 
@@ -84,12 +85,15 @@ def undertaking_signed(*, determination: BestInterestsDetermination, member: Use
 
 
 # --- Lists scoped by who may see ------------------------------------------------------------
-def _visible_cases(actor: User) -> QuerySet[Case]:
-    return Case.objects.filter(case_visibility(actor=actor))
+def _visible_cases(actor: User, model: type[Model]) -> QuerySet[Case]:
+    """The cases whose `model` records the actor reads: holders all, a partner when its referral shares their section."""
+    return Case.objects.filter(case_visibility(actor=actor, section=record_section(model)))
 
 
 def assessment_list(*, actor: User) -> QuerySet[BestInterestsAssessment]:
-    return BestInterestsAssessment.objects.filter(case__in=_visible_cases(actor).values("pk")).select_related("case")
+    return BestInterestsAssessment.objects.filter(
+        case__in=_visible_cases(actor, BestInterestsAssessment).values("pk")
+    ).select_related("case")
 
 
 def determination_list(*, actor: User) -> QuerySet[BestInterestsDetermination]:
@@ -101,7 +105,8 @@ def determination_list(*, actor: User) -> QuerySet[BestInterestsDetermination]:
     signed = ConfidentialityUndertaking.objects.filter(determination=OuterRef("pk"), member=actor)
     on_panel = PanelMember.objects.filter(determination=OuterRef("pk"), member=actor)
     return BestInterestsDetermination.objects.filter(
-        Q(case__in=_visible_cases(actor).values("pk")) | (Q(Exists(on_panel)) & Q(Exists(signed)))
+        Q(case__in=_visible_cases(actor, BestInterestsDetermination).values("pk"))
+        | (Q(Exists(on_panel)) & Q(Exists(signed)))
     ).select_related("case")
 
 
@@ -135,9 +140,9 @@ reach_beyond_the_case(PanelMember, lambda actor: Q(member=actor) | Q(determinati
 
 
 def review_list(*, actor: User) -> QuerySet[BestInterestsReview]:
-    return BestInterestsReview.objects.filter(case__in=_visible_cases(actor).values("pk")).select_related(
-        "case", "determination"
-    )
+    return BestInterestsReview.objects.filter(
+        case__in=_visible_cases(actor, BestInterestsReview).values("pk")
+    ).select_related("case", "determination")
 
 
 def panel_list(*, actor: User) -> QuerySet[PanelMember]:

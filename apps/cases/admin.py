@@ -102,6 +102,7 @@ PAGE_SECTIONS: dict[str, Section] = {
     "child_aliases": Section.IDENTITY,
     "child_birth_date": Section.IDENTITY,
     **{f"sealed_{column}": FIELDS[Case][column] for column in services.CASE_SEALED},
+    **{f"child_{column}": FIELDS[Child][column] for column in services.CHILD_SEALED},
 }
 for _edit_only in ("names", "aliases", "birth_date", "protection_needs", "exploitation_narrative", "suspects"):
     PAGE_SECTIONS.pop(_edit_only, None)
@@ -600,6 +601,18 @@ class CaseAdmin(CaseReferralActionsMixin, ServiceRefusalsMixin, ReadLoggedAdmin)
             },
         ),
         (
+            gettext_lazy("The child's sealed details"),
+            {
+                "fields": (
+                    "child_gender_identity",
+                    ("child_contacts", "child_address"),
+                    "child_disabilities",
+                    "child_family_situation",
+                ),
+                "description": gettext_lazy("Recorded at registration; sealed with the child's own key."),
+            },
+        ),
+        (
             gettext_lazy("Details"),
             {
                 "fields": (
@@ -650,6 +663,7 @@ class CaseAdmin(CaseReferralActionsMixin, ServiceRefusalsMixin, ReadLoggedAdmin)
         "sealed_exploitation_narrative",
         "sealed_suspects",
         "sealed_health_notes",
+        *(f"child_{column}" for column in sorted(services.CHILD_SEALED)),
     )
 
     # Access: case roles, never superuser status or model permissions. A partner agency's
@@ -876,6 +890,26 @@ class CaseAdmin(CaseReferralActionsMixin, ServiceRefusalsMixin, ReadLoggedAdmin)
     @admin.display(description=gettext_lazy("health"))
     def sealed_health_notes(self, obj: Case) -> str:
         return self._sealed(obj, "health_notes")
+
+    @admin.display(description=gettext_lazy("gender identity"))
+    def child_gender_identity(self, obj: Case) -> str:
+        return self._sealed(obj, "gender_identity")
+
+    @admin.display(description=gettext_lazy("contacts"))
+    def child_contacts(self, obj: Case) -> str:
+        return self._sealed(obj, "contacts")
+
+    @admin.display(description=gettext_lazy("address"))
+    def child_address(self, obj: Case) -> str:
+        return self._sealed(obj, "address")
+
+    @admin.display(description=gettext_lazy("disabilities and support needs"))
+    def child_disabilities(self, obj: Case) -> str:
+        return self._sealed(obj, "disabilities")
+
+    @admin.display(description=gettext_lazy("family and contacts"))
+    def child_family_situation(self, obj: Case) -> str:
+        return self._sealed(obj, "family_situation")
 
     # Workflow moves: one action per transition the state machine declares
     def get_actions(self, request: HttpRequest) -> Any:

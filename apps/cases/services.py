@@ -55,6 +55,8 @@ CASE_FACTS = {
     "recruitment_methods", "relationship_to_trafficker", "technology_uses", "scope", "police_evidence_reference",
 }  # fmt: skip
 CASE_SEALED = {"protection_needs", "exploitation_narrative", "suspects", "health_notes"}
+# The child's sealed details besides the identity, shown on the case page by section.
+CHILD_SEALED = {"gender_identity", "contacts", "address", "disabilities", "family_situation"}
 
 
 @dataclass(frozen=True)
@@ -154,19 +156,23 @@ def case_record_open(
     reader: "SealedReader | None" = None,
     sections: frozenset[Section] | None = None,
 ) -> OpenedCase:
-    """The child's identity and the case's sealed notes for one page: one logged read.
+    """The child's identity, sealed details and the case's sealed notes for one page: one logged read.
 
     With the page's `reader`, the read is logged through it, so that the page's other sealed
     values (the history's reasons) add no second row. KeyUnavailable once the child is
     anonymised (nothing is logged then: nothing was read).
 
     A partner's `sections` (`access.readable_sections`) open only what they share: the
-    identity with the identity section, each sealed note with its own.
+    identity with the identity section, each sealed note or detail with its own.
     """
     shown = frozenset(Section) if sections is None else sections
     identity = _open_identity(case.child) if Section.IDENTITY in shown else None
     columns = {c for c in CASE_SEALED if section_of(Case, c) in shown}
-    opened = OpenedCase(identity=identity, sealed=_open_case_sealed(case, columns) if columns else {})
+    details = {c for c in CHILD_SEALED if section_of(Child, c) in shown}
+    sealed = _open_case_sealed(case, columns) if columns else {}
+    if details:
+        sealed |= _open_child_sealed(case.child, details)
+    opened = OpenedCase(identity=identity, sealed=sealed)
     if reader is not None:
         reader.note(case)
     else:
@@ -177,6 +183,11 @@ def case_record_open(
 def _open_case_sealed(case: Case, columns: Iterable[str] = CASE_SEALED) -> dict[str, str]:
     key = vault.data_key(case.child)
     return {c: vault.open_sealed(case.child, key, Case, c, getattr(case, c)) or "" for c in sorted(columns)}
+
+
+def _open_child_sealed(child: Child, columns: Iterable[str]) -> dict[str, str]:
+    key = vault.data_key(child)
+    return {c: vault.open_sealed(child, key, Child, c, getattr(child, c)) or "" for c in sorted(columns)}
 
 
 def _require_a_name(identity: ChildIdentity) -> None:

@@ -248,7 +248,6 @@ class CaseConferenceAdmin(ServiceAdmin):
     fields = ("case", "held_at", "who_took_part", "agencies_represented", "opened_summary", "decisions_taken",
               "request", "recorded_by", "recorded_at")  # fmt: skip
     readonly_fields = fields
-    view_action = Action.WORK_OR_GUARD
     list_display = ("__str__", "held_at", "recorded_by")
     list_select_related = ("case", "recorded_by")
     search_fields = ("case__reference",)
@@ -301,7 +300,6 @@ class ConferenceDecisionAdmin(ServiceAdmin):
     )
     fields = ("conference", "opened_text", "responsible", "responsible_person", "responsible_agency", "due_on")
     readonly_fields = fields
-    view_action = Action.WORK_OR_GUARD
     list_display = ("__str__", "conference", "responsible", "due_on")
     list_select_related = ("conference__case",)
 
@@ -327,7 +325,6 @@ class ConferenceRequestAdmin(ServiceAdmin):
     add_fieldsets = ((None, {"fields": ("case", "reason_text")}),)
     fields = ("case", "requested_by", "requested_at", "opened_reason", "held_as")
     readonly_fields = fields
-    view_action = Action.WORK_OR_GUARD
     add_action = Action.GUARD
     list_display = ("__str__", "requested_by", "requested_at", "held_as")
     list_select_related = ("case", "requested_by", "conference")

@@ -47,6 +47,7 @@ class ComplaintAdmin(ServiceAdmin):
     )  # fmt: skip
     readonly_fields = fields
     # Guardians lodge for their wards, staff for a child; an agency's administrators review too.
+    # Never a partner's: a complaint names staff, and no referral shares it.
     view_action = Action.WORK_OR_GUARD
     add_action = Action.WORK_OR_GUARD
     list_display = ("__str__", "lodged_by", "about", "status", "lodged_at", "answer_due_at", "reviewer")

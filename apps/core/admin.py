@@ -345,7 +345,7 @@ class ServiceAdmin(ConfirmThenActMixin, ReadLoggedAdmin):
     """
 
     # What the signed-in user's roles must allow on some case to open the screens, and to add.
-    view_action: ClassVar[Action] = Action.WORK
+    view_action: ClassVar[Action] = Action.READ
     add_action: ClassVar[Action] = Action.WORK
     add_form: ClassVar[type[ServiceForm]]
     change_form: ClassVar[type[ServiceForm] | None] = None

@@ -24,6 +24,7 @@ from apps.grants.models import BreakGlass, CaseUserObjectPermission
 
 @admin.register(BreakGlass)
 class BreakGlassAdmin(ServiceAdmin):
+    view_action = Action.WORK  # opened by a caseworker on duty, reviewed by the owning agency's supervisors
     add_form = BreakGlassOpenForm
     add_fieldsets = ((None, {"fields": ("case", "reason")}),)
     record = services.break_glass_open

@@ -32,8 +32,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import AgencyKind, Membership, Role, User
+from apps.cases.access import Action, roles_for
 from apps.cases.models import Case, CaseState
-from apps.cases.reading import ReadLoggedAdmin, current_reader
+from apps.cases.reading import ReadLoggedAdmin, current_reader, visible_records
 from apps.cases.selectors import case_list, case_visibility
 from apps.core.admin import (
     ACTION_REFUSALS,
@@ -53,9 +54,6 @@ from apps.guardianship.models import (
     GuardianRequest,
 )
 from apps.guardianship.selectors import active_appointment, active_appointments, suspended_appointments
-
-# Roles that may look at appointments and opinions (each then scoped to what they may see).
-GUARDIANSHIP_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.GUARDIAN})
 
 
 def _actor(request: HttpRequest) -> User:
@@ -344,10 +342,10 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
 
     # Access: roles, never superuser status or model permissions.
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(_roles(request) & GUARDIANSHIP_ROLES)
+        return bool(roles_for(Action.READ, _roles(request)))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(_roles(request) & GUARDIANSHIP_ROLES)
+        return bool(roles_for(Action.READ, _roles(request)))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # The service decides for each case: a supervisor of its agency or of a guardianship authority.
@@ -364,13 +362,9 @@ class GuardianAppointmentAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GuardianAppointment]:
         actor = _actor(request)
-        queryset: QuerySet[GuardianAppointment] = (
-            super()
-            .get_queryset(request)
-            # Through the case's visibility only: a former guardian no longer sees her ended appointment.
-            .filter(case__in=_visible_cases(actor))
-            .select_related("case", "guardian", "appointed_by")
-        )
+        # Through the case's visibility only: a former guardian no longer sees her ended appointment.
+        queryset: QuerySet[GuardianAppointment] = visible_records(super().get_queryset(request), actor=actor)
+        queryset = queryset.select_related("case", "guardian", "appointed_by")
         # The "active" column reads the one definition of an active appointment.
         active = active_appointments(at=timezone.now()).filter(pk=OuterRef("pk"))
         return queryset.annotate(active_now=Exists(active))
@@ -649,10 +643,10 @@ class GuardianOpinionAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
     readonly_fields = ("recorded_by", "opinion_text")
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(_roles(request) & GUARDIANSHIP_ROLES)
+        return bool(roles_for(Action.READ, _roles(request)))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(_roles(request) & GUARDIANSHIP_ROLES)
+        return bool(roles_for(Action.READ, _roles(request)))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return Role.GUARDIAN in _roles(request)
@@ -664,7 +658,7 @@ class GuardianOpinionAdmin(ServiceRefusalsMixin, ReadLoggedAdmin):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[GuardianOpinion]:
-        return super().get_queryset(request).filter(case__in=_visible_cases(_actor(request)))
+        return visible_records(super().get_queryset(request), actor=_actor(request))
 
     def render_change_form(  # noqa: PLR0917 - Django's signature
         self,
@@ -811,7 +805,7 @@ class GuardianRequestAdmin(ServiceAdmin):
             return None
         if not requests.guardian_request_is_open(referral):
             self.message_user(request, _("%(case)s: this request is no longer open.") % {"case": referral.case},
-                              messages.INFO)  # fmt: skip
+                              messages.WARNING)  # fmt: skip
             return None
         candidates = requests.guardian_candidate_list(actor=actor, referral=referral)
         guardians = User.objects.filter(pk__in=[c.guardian.pk for c in candidates]).order_by("full_name", "email")

@@ -72,6 +72,7 @@ class _ReferralColumns(ServiceAdmin):
 
 @admin.register(Referral)
 class ReferralAdmin(_ReferralColumns):
+    view_action = Action.WORK  # the referrals the case's agency sent
     add_form = ReferralSendForm
     record = services.referral_send
     add_fieldsets = (

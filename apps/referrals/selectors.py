@@ -9,7 +9,7 @@
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.models import Agency, Membership, Role, User
@@ -49,13 +49,22 @@ def sends_for(*, actor: User, agency_id: int, role: str | None = None, at: datet
 def referral_incoming_list(
     *, actor: User, at: datetime | None = None, model: type[Referral] = Referral
 ) -> QuerySet[Referral]:
-    """The referrals sent to an agency the actor receives for, newest first (as `model`, a proxy
-    for the receiver's list)."""
+    """The open referrals sent to an agency the actor receives for, newest first (as `model`, a
+    proxy for the receiver's list). One declined, completed, revoked or expired leaves the list:
+    it names a case the receiver no longer reaches (the sender keeps its record)."""
+    moment = at or timezone.now()
     return (
-        model._default_manager.filter(to_agency__in=receiving_agencies(actor=actor, at=at))
+        model.objects.open(moment)
+        .filter(to_agency__in=receiving_agencies(actor=actor, at=moment))
         .select_related("case__child", "from_agency", "to_agency")
         .order_by("-sent_at", "-pk")
     )
+
+
+def referral_alert_live(at: datetime) -> Q:
+    """On Alert: an open referral of the alert's case to the alert's agency (its receiver)."""
+    live = Referral.objects.open(at).filter(case=OuterRef("case"), to_agency=OuterRef("agency"))
+    return Q(Exists(live))
 
 
 def referral_sent_list(*, actor: User, at: datetime | None = None) -> QuerySet[Referral]:

@@ -59,7 +59,6 @@ from apps.rights.models import (
 class RightsAdmin(ServiceAdmin):
     """The kit's admin: guardians read their wards' records here, the case's staff record."""
 
-    view_action = Action.WORK_OR_GUARD
     add_action = Action.WORK
     refusal_on_form = True  # a reason to give, a supervisor needed: corrected on the same page
 

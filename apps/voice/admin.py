@@ -38,12 +38,12 @@ from apps.voice.models import ChildViews, CommunicationProfile, InformationSessi
 class VoiceAdmin(ServiceAdmin):
     """The kit's admin, opened by the case's staff and by guardians for their wards."""
 
-    view_action = Action.WORK_OR_GUARD
     add_action = Action.WORK_OR_GUARD
 
 
 @admin.register(Interpreter)
 class InterpreterAdmin(VoiceAdmin):
+    view_action = Action.WORK_OR_GUARD  # the roster is no case's record: not for partners
     add_form = InterpreterForm
     list_display = ("name", "languages", "dialects", "gender", "freelance", "agency_name", "roster_agency", "active")
     list_filter = ("gender", "freelance", "active")

@@ -90,9 +90,8 @@ def render(matrix: Matrix, routes: list[str]) -> str:
         "`python -m tests.access.render`; do not edit by hand. `tests/access/test_matrix.py` fails",
         "when a route is missing from the matrix or an entry matches no route. Its walk asks every",
         "cell over HTTP against a world holding every record type and checks that a page open to a",
-        "partner holds no field of a section its referral does not share; the admin does not yet",
-        "answer every cell as written here (the walk found 408 cells to fix), so the walk is not",
-        "yet part of the suite.",
+        "partner holds no field of a section its referral does not share, nor, for one who reads",
+        "nothing of the case, its reference.",
         "",
         f"**Size:** {size['routes']} routes x {size['roles']} roles x {size['relations']} relations "
         f"({size['columns']} role-relation pairs that exist, the columns below); "

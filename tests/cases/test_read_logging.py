@@ -47,6 +47,7 @@ ALLOWED_VAULT_OPENINGS = {
     "cases/reading.py:SealedReader.opened": "the reader: logs one read per case",
     "cases/services.py:_open_identity.opened": "behind child_identity / case_record_open, which log",
     "cases/services.py:_open_case_sealed": "behind case_sealed_values / case_record_open, which log",
+    "cases/services.py:_open_child_sealed": "behind case_record_open, which logs",
     "cases/services.py:document_open": "logs the document read before opening it",
     # System paths: a value opened to apply a rule inside a service, shown to nobody.
     "cases/services.py:child_identity_update": "the old birth date, compared inside the actor's own write",

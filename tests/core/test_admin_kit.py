@@ -3,17 +3,19 @@
 import pytest
 from django.urls import reverse
 
-VOICE = "admin:voice_childviews_changelist"  # opened for the case's staff and for guardians
+VOICE = "admin:voice_childviews_changelist"  # opened for the case's staff, guardians and partners
 RIGHTS_ADD = "admin:rights_protectionclaim_add"  # read by guardians, recorded by the case's staff
 
 
-@pytest.mark.parametrize("role", ["caseworker", "supervisor", "guardian"])
-def test_the_case_roles_and_guardians_open_the_childs_voice(request, role):
+# A partner opens the list too: a referral may share the child's communication, and the list
+# holds only what it shares (tests/access walks every such cell).
+@pytest.mark.parametrize("role", ["caseworker", "supervisor", "guardian", "partner"])
+def test_the_case_roles_guardians_and_partners_open_the_childs_voice(request, role):
     client = request.getfixturevalue(f"{role}_client")
     assert client.get(reverse(VOICE)).status_code == 200
 
 
-@pytest.mark.parametrize("role", ["partner", "agency_admin", "operator", "analyst", "superuser"])
+@pytest.mark.parametrize("role", ["agency_admin", "operator", "analyst", "superuser"])
 def test_no_other_role_nor_superuser_status_opens_a_childs_records(request, role):
     client = request.getfixturevalue(f"{role}_client")
     assert client.get(reverse(VOICE)).status_code == 403

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.accounts.models import AgencyKind, Role
 from apps.alerts.models import Alert, AlertKind
+from apps.alerts.selectors import alert_list
 from apps.core.rules import RuleViolation
 from apps.guardianship.selectors import active_appointment
 from apps.referrals import services
@@ -328,6 +329,27 @@ def test_access_ends_at_expiry_before_any_task_runs_and_the_task_marks_it(case, 
     referral.refresh_from_db()
     assert (referral.state, referral.ended_at) == (ReferralState.EXPIRED, referral.expires_at)
     assert services.referrals_expire() == 0
+
+
+@pytest.mark.parametrize("end", ["revoked", "declined"])
+def test_the_receivers_alert_names_the_case_only_while_the_referral_is_open(case, caseworker, health, end):
+    agency, staff = health
+    referral = send(caseworker, case, agency)
+    # Not accepted yet, so the case is not open to the hospital; the alert to reply is.
+    assert [a.case for a in alert_list(actor=staff)] == [case]
+    if end == "revoked":
+        services.referral_revoke(actor=caseworker, referral=referral, reason="Fictional: consent withdrawn.")
+    else:
+        services.referral_decline(actor=staff, referral=referral, reason="Fictional: no capacity.")
+    assert list(alert_list(actor=staff, include_done=True)) == []
+
+
+def test_the_receivers_alert_goes_at_expiry_before_any_task_marks_it(case, caseworker, health):
+    agency, staff = health
+    sent_at = timezone.now() - timedelta(days=3)
+    send(caseworker, case, agency, at=sent_at, expires_at=timezone.now() - timedelta(hours=1))
+    assert Alert.objects.filter(case=case, agency=agency, done_at__isnull=True).exists()
+    assert list(alert_list(actor=staff, include_done=True)) == []
 
 
 def test_a_reply_not_come_by_its_deadline_tells_the_sender_once(case, caseworker, health):
