@@ -21,7 +21,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat
-from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -48,7 +47,7 @@ from apps.care.models import (
 from apps.cases import vault
 from apps.cases.access import Action, require
 from apps.cases.models import Case
-from apps.cases.selectors import agency_roles, case_may_act
+from apps.cases.selectors import agency_roles
 from apps.cases.services import case_details_update
 from apps.core import dates as core_dates
 from apps.core.rules import Violation, Violations
@@ -245,8 +244,7 @@ def urgent_action_review(*, actor: User, action: UrgentAction, review: str, at: 
     moment = at or timezone.now()
     locked = UrgentAction.objects.select_for_update().get(pk=action.pk)
     case = _load(locked.case)
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
+    require(actor, Action.WORK_OR_GUARD, case)  # 404 out of sight, 403 a reader's
     review = _required(review, "review", _("Write the review."))
     # The review is sealed on the action; the alert it answers says only that it was done.
     appointment = active_appointment(case=case, at=moment)

@@ -24,6 +24,15 @@ def case_list(*, actor: User) -> QuerySet[Case]:
     )
 
 
+def cases_by_identity(*, actor: User) -> QuerySet[Case]:
+    """The cases whose child's identity the actor reads: those who hold them, and a partner
+    whose referral shares the identity. A search by name looks only here, so that a match
+    never tells a partner a name its referral keeps from it."""
+    return Case.objects.filter(case_visibility(actor=actor, section=Section.IDENTITY)).select_related(
+        "owning_agency", "team", "assigned_caseworker", "child"
+    )
+
+
 def case_get(
     *, actor: User, channel: str, pk: int | None = None, reference: str | None = None, action: str = "view"
 ) -> Case:
@@ -70,7 +79,7 @@ def case_search(*, actor: User, name: str, birth_year: int | None = None, limit:
     wanted = {child_id: score for child_id, score in scores.items() if score >= SEARCH_THRESHOLD}
     if not wanted:
         return []
-    found = case_list(actor=actor).filter(child_id__in=wanted)
+    found = cases_by_identity(actor=actor).filter(child_id__in=wanted)
     return sorted(((case, wanted[case.child_id]) for case in found), key=lambda pair: (-pair[1], pair[0].reference))[
         :limit
     ]

@@ -21,6 +21,7 @@ from django_fsm import can_proceed
 from apps.accounts.models import Agency, Role, Team, User
 from apps.audit.services import record_access_log
 from apps.cases import search, uploads, vault
+from apps.cases.access import Action, require
 from apps.cases.guards import Move, check_move
 from apps.cases.models import (
     Case,
@@ -33,9 +34,10 @@ from apps.cases.models import (
     GatingFactChange,
     PossibleDuplicateNotice,
 )
+from apps.cases.reading import visible_records
 from apps.cases.rules import CHILD_GATING_FIELDS, change_lifts_protection, fact_rule
 from apps.cases.sections import Section, section_of
-from apps.cases.selectors import agency_roles, case_list, case_may_act
+from apps.cases.selectors import agency_roles, cases_by_identity
 from apps.cases.workflow import transitions
 from apps.core import crypto, dates
 from apps.core.errors import StaleRecord, TransitionNotAllowed
@@ -229,7 +231,7 @@ def child_possible_duplicates(
     likely = search.likely_duplicates(names=names, birth_year=birth_year)
     if exclude_child is not None:
         likely.pop(exclude_child.pk, None)
-    visible = case_list(actor=actor).filter(child_id__in=likely)
+    visible = cases_by_identity(actor=actor).filter(child_id__in=likely)
     return sorted(((c, likely[c.child_id]) for c in visible), key=lambda pair: -pair[1])
 
 
@@ -289,7 +291,7 @@ def case_register(
     )
     likely = search.likely_duplicates(names=identity.all_names, birth_year=birth_year)
     likely.pop(child.pk, None)
-    visible_ids = set(case_list(actor=actor).filter(child_id__in=likely).values_list("pk", flat=True))
+    visible_ids = set(cases_by_identity(actor=actor).filter(child_id__in=likely).values_list("pk", flat=True))
     visible: list[Case] = []
     for other in Case.objects.filter(child_id__in=likely).exclude(pk=case.pk).select_related("owning_agency"):
         if other.pk in visible_ids:
@@ -306,8 +308,7 @@ def case_register(
 
 
 def _fresh_for_change(*, actor: User, case: Case, expected_version: int) -> Case:
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
+    require(actor, Action.WORK_OR_GUARD, case)  # 404 out of sight, 403 a reader's
     current = Case.objects.get(pk=case.pk)
     if current.version != expected_version:
         raise StaleRecord(label=current.reference, expected=expected_version, current=current.version)
@@ -576,8 +577,7 @@ def child_facts_update(
     change at commit without it).
     """
     _unknown(facts, CHILD_FACTS, "child")
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
+    require(actor, Action.WORK_OR_GUARD, case)  # 404 out of sight, 403 a reader's
     child = Child.objects.select_for_update().get(pk=case.child_id)
     moment = at or timezone.now()
     changes = {
@@ -625,8 +625,7 @@ def child_identity_update(
     making the person older (an earlier date, or a first date where none was known) a
     supervisor; the change is kept, sealed, in the gating-fact history.
     """
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
+    require(actor, Action.WORK_OR_GUARD, case)  # 404 out of sight, 403 a reader's
     _require_a_name(identity)
     _refuse_implausible_dates(identity=identity, facts={}, at=at or timezone.now())
     child = Child.objects.select_for_update().get(pk=case.child_id)
@@ -712,8 +711,7 @@ def document_attach(
     (DOCUMENT_NOT_ACCEPTED otherwise; see apps/cases/uploads.py). `content_type`, the client's
     word, is ignored: the type read from the content is kept.
     """
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
+    require(actor, Action.WORK_OR_GUARD, case)  # 404 out of sight, 403 a reader's
     if not no_abuse_images:
         raise ValidationError(
             {"no_abuse_images": _("Images of abuse are never uploaded: record the police evidence reference instead.")}
@@ -747,9 +745,10 @@ class OpenedDocument:
 
 
 def document_open(*, actor: User, document_id: int, channel: str) -> OpenedDocument:
-    """A document of a case the actor may see, its read logged; otherwise 404."""
+    """A document the actor may read (a partner: of a kind its referral shares), its read logged;
+    otherwise 404."""
     document = (
-        Document.objects.filter(pk=document_id, case__in=case_list(actor=actor)).select_related("case__child").first()
+        visible_records(Document.objects.filter(pk=document_id), actor=actor).select_related("case__child").first()
     )
     if document is None:
         record_access_log(actor=actor, case=None, action=f"document:{document_id}", channel=channel, allowed=False)

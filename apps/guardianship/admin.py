@@ -771,12 +771,12 @@ class GuardianRequestAdmin(ServiceAdmin):
     # Columns: the request next to R1's deadlines, and its answer
     @admin.display(description=gettext_lazy("representative due"))
     def representative_due(self, obj: GuardianRequest) -> str:
-        due = requests.guardian_deadlines(case=obj.case)
+        due = requests.guardian_deadlines(case=obj.case, request=obj)
         return _when(due.provisional_due) + (" ✓" if due.has_provisional else "")
 
     @admin.display(description=gettext_lazy("qualified guardian due"))
     def guardian_due(self, obj: GuardianRequest) -> str:
-        due = requests.guardian_deadlines(case=obj.case)
+        due = requests.guardian_deadlines(case=obj.case, request=obj)
         return _when(due.qualified_due) + (" ✓" if due.has_qualified else "")
 
     @admin.display(description=gettext_lazy("answered by"))

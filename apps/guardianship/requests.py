@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,10 +74,17 @@ def guardian_request_list(*, actor: User, at: datetime | None = None) -> QuerySe
     moment = at or timezone.now()
     asked_of_me = Q(to_agency__in=_serves(actor, moment).values("agency"))
     my_cases = Q(case__in=cases_for(actor, Action.WORK, at=moment))
+    appointed = GuardianAppointment.objects.filter(case=OuterRef("case"))
     return (
         GuardianRequest.objects.filter(kind=ReferralKind.GUARDIANSHIP)
         .filter(asked_of_me | my_cases)
         .select_related("case", "case__child", "case__owning_agency", "from_agency", "to_agency")
+        # What the list shows of each, in this one query and one prefetch (guardian_deadlines, _answer).
+        .annotate(
+            case_has_provisional=Exists(appointed),
+            case_has_qualified=Exists(appointed.filter(kind=AppointmentKind.QUALIFIED)),
+        )
+        .prefetch_related(Prefetch("guardian_appointments", GuardianAppointment.objects.select_related("guardian")))
         .order_by("-sent_at", "-pk")
     )
 
@@ -101,8 +108,8 @@ def guardian_request_is_open(referral: Referral) -> bool:
 
 
 def guardian_request_answer(*, referral: Referral) -> GuardianAppointment | None:
-    """The appointment that answered the request, if any."""
-    return GuardianAppointment.objects.filter(answers=referral).select_related("guardian").first()
+    """The appointment that answered the request, if any (from the list's prefetch when there)."""
+    return next(iter(referral.guardian_appointments.all()), None)
 
 
 @dataclass(frozen=True)
@@ -115,17 +122,27 @@ class GuardianDeadlines:
     has_qualified: bool
 
 
-def guardian_deadlines(*, case: Case) -> GuardianDeadlines:
+def guardian_deadlines(*, case: Case, request: Referral | None = None) -> GuardianDeadlines:
+    """R1's deadlines for `case`; with a `request` of `guardian_request_list`, whether each is
+    met is read from what that list annotated (no query)."""
     provisional_due = case.identified_at + timedelta(hours=settings.HAVEN_PROVISIONAL_REPRESENTATIVE_HOURS)
     qualified_due = add_working_days(
         case.identified_at, settings.HAVEN_QUALIFIED_GUARDIAN_WORKING_DAYS, zone=case.owning_agency.time_zone
     )
-    appointed = GuardianAppointment.objects.filter(case=case)
+    listed: tuple[bool, bool] | None = None
+    if request is not None and hasattr(request, "case_has_provisional"):
+        listed = (getattr(request, "case_has_provisional"), getattr(request, "case_has_qualified"))  # noqa: B009
+    if listed is not None:
+        has_provisional, has_qualified = listed
+    else:
+        appointed = GuardianAppointment.objects.filter(case=case)
+        has_provisional = appointed.exists()
+        has_qualified = appointed.filter(kind=AppointmentKind.QUALIFIED).exists()
     return GuardianDeadlines(
         provisional_due=provisional_due,
         qualified_due=qualified_due,
-        has_provisional=appointed.exists(),
-        has_qualified=appointed.filter(kind=AppointmentKind.QUALIFIED).exists(),
+        has_provisional=has_provisional,
+        has_qualified=has_qualified,
     )
 
 

@@ -24,7 +24,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -35,7 +34,7 @@ from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import htcds, vault
 from apps.cases.access import Action, require
 from apps.cases.models import Case, CaseState, GatingFact
-from apps.cases.selectors import agency_roles, case_may_act
+from apps.cases.selectors import agency_roles
 from apps.cases.services import case_details_update, facts_reliance_record, gating_fact_change_record
 from apps.core import dates as core_dates
 from apps.core.rules import Violations
@@ -762,8 +761,7 @@ def interview_review(
     moment = at or timezone.now()
     locked = ProceedingInterview.objects.select_for_update().select_related("proceeding").get(pk=interview.pk)
     case = _load(locked.proceeding.case)
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
+    require(actor, Action.WORK_OR_GUARD, case)  # 404 out of sight, 403 a reader's
     if locked.review_due_at is None:
         raise ValidationError(_("Only an urgent interview, or one held without a guardian, is reviewed."))
     review = _required(review, "review", _("Write the review."))

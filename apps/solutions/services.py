@@ -20,7 +20,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -31,7 +30,7 @@ from apps.alerts.services import alert_raise, alerts_done
 from apps.cases import vault
 from apps.cases.access import Action, require
 from apps.cases.models import Case, CaseState
-from apps.cases.selectors import agency_roles, case_may_act
+from apps.cases.selectors import agency_roles
 from apps.cases.services import facts_reliance_record
 from apps.core import dates as core_dates
 from apps.core.rules import Violations
@@ -76,8 +75,7 @@ def _load(case: Case) -> Case:
 
 
 def _require_supervisor(actor: User, case: Case) -> None:
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
+    require(actor, Action.WORK_OR_GUARD, case)  # 404 out of sight, 403 a reader's
     if Role.SUPERVISOR not in agency_roles(actor=actor, agency_id=case.owning_agency_id):
         raise PermissionDenied(_("Only a supervisor of the agency decides a durable solution or a release."))
 

@@ -19,7 +19,6 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -334,8 +333,7 @@ def _pending(approval: OtherReasonApproval) -> OtherReasonApproval:
 
 def _require_approver(actor: User, approval: OtherReasonApproval) -> None:
     case = _load(approval.service.case)
-    if not case_may_act(actor=actor, case=case):
-        raise Http404
+    require(actor, Action.WORK_OR_GUARD, case)  # 404 out of sight, 403 a reader's
     if not is_case_supervisor(actor=actor, case=case):
         raise PermissionDenied(_("Only a supervisor of the agency holding the case approves an “other” reason."))
 

@@ -115,7 +115,7 @@ def _member(role: str, agency: Agency, team: Team | None = None) -> User:
     return _staff(cast(User, MembershipFactory(role=role, agency=agency, team=team, started_at=since).user))
 
 
-def _records_the_demo_lacks() -> None:
+def records_the_demo_lacks() -> None:
     """Record types the demo world does not hold, made through the services on cases of their own."""
     now = timezone.now()
     adult = age_world(appointed_at=now - 100 * DAY)
@@ -340,7 +340,7 @@ def _one_of_each_installation_record(world: World) -> None:
 
 def build_world() -> World:
     seed_demo_world()
-    _records_the_demo_lacks()
+    records_the_demo_lacks()
     records = _choose_records()
     case_ids = sorted({next(iter(case_ids_of([record]))) for record in records.values()})
     cases = list(Case.objects.filter(pk__in=case_ids).select_related("owning_agency", "assigned_caseworker", "child"))

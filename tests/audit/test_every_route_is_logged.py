@@ -9,7 +9,7 @@ an id that matches nothing, a 404 with a denied row without a case.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any, cast
 
 import pytest
@@ -20,26 +20,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Agency, Role, User
-from apps.age import services as age_services
-from apps.age.models import AdultTreatmentPurpose, DocumentKind
 from apps.audit.models import RecordAccess
-from apps.care.models import TieKind
-from apps.care.services import child_tie_record
 from apps.cases import vault
 from apps.cases.models import Case
 from apps.cases.reading import ReadLoggedAdmin, case_ids_of, case_path
 from apps.core.demo import seed_demo_world
 from apps.guardianship.models import AppointmentKind, GuardianAppointment
-from apps.rights.services import reflection_period_grant
-from apps.solutions.services import transition_plan_record
+from tests.access.world import records_the_demo_lacks
 from tests.accounts.factories import AgencyFactory, MembershipFactory
-from tests.age.factories import approve, conclude, open_assessment
-from tests.age.factories import world as age_world
 from tests.care.factories import case_with_staff
-from tests.cases.factories import register
-from tests.family.factories import consent_of
 from tests.guardianship.factories import eligible_guardian
-from tests.solutions.factories import serious_harm_finding
 
 DAY = timedelta(days=1)
 
@@ -64,33 +54,6 @@ def _staff(user: User) -> User:
 
 def _rows(person: User, case_ids: set[int], *, allowed: bool) -> int:
     return RecordAccess.objects.filter(actor=person, case_id__in=case_ids, allowed=allowed, channel="admin").count()
-
-
-def _records_the_demo_lacks() -> None:
-    """Record types the demo world does not hold, made through the services on cases of their own."""
-    now = timezone.now()
-    adult = age_world(appointed_at=now - 100 * DAY)
-    age_services.identity_document_record(
-        actor=adult.caseworker, case=adult.case, kind=DocumentKind.PASSPORT, issuing_country="ma",
-        birth_date=date(2000, 1, 1), at=now - 10 * DAY,
-    )  # fmt: skip
-    age_services.adult_treatment_record(
-        actor=adult.caseworker, case=adult.case, purpose=AdultTreatmentPurpose.ADULT_SERVICES,
-        reason="Referred to the adult reception centre (fictional).", at=now - 9 * DAY,
-    )  # fmt: skip
-    w = age_world(appointed_at=now - 100 * DAY)
-    assessment = open_assessment(w, at=now - 50 * DAY)
-    conclude(w, assessment, youngest=19, oldest=21, at=now - 49 * DAY)
-    approved = approve(w, assessment, at=now - 45 * DAY)
-    age_services.age_appeal_lodge(actor=cast(User, w.guardian), assessment=approved, grounds="He is 16 (fictional).",
-                                  at=now - 40 * DAY)  # fmt: skip
-    today = timezone.localdate()
-    reflection_period_grant(actor=w.caseworker, case=w.case, starts_on=today - 10 * DAY, ends_on=today + 60 * DAY)
-    serious_harm_finding(w.case, w.caseworker)
-    transition_plan_record(actor=w.caseworker, case=w.case, plan="Fictional: flat, college, support worker.")
-    consent_of(w.case, w.guardian)
-    sibling = register(actor=w.caseworker, agency=w.case.owning_agency, given="Yasmine", birth=None).case
-    child_tie_record(actor=w.caseworker, case=w.case, other_case=sibling, kind=TieKind.SIBLINGS)
 
 
 @dataclass
@@ -171,7 +134,7 @@ def test_every_admin_of_a_case_related_model_is_on_the_read_logging_kit():
 @pytest.mark.django_db
 def test_every_route_that_shows_a_childs_record_logs_the_read_allowed_or_denied(client):
     seed_demo_world()
-    _records_the_demo_lacks()
+    records_the_demo_lacks()
     walk = Walk()
     stranger = _staff(MembershipFactory(role=Role.CASEWORKER, agency=AgencyFactory()).user)
     admins = _case_admins()

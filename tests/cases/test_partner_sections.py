@@ -157,22 +157,60 @@ def test_a_revoked_referral_leaves_a_404_on_the_case_page(world, client):
 
 
 def test_a_partner_reading_a_case_changes_nothing_in_it(world):
-    """Reading through a referral opens no write: every service that acts on the case refuses."""
-    from django.http import Http404
+    """Reading through a referral opens no write: every service that acts on the case refuses
+    with 403 (the case is in sight, the role may not), as the access policy answers."""
+    from django.core.exceptions import PermissionDenied
 
     from apps.cases import services
 
     refer(world, sections=list(Section))
     lawyer, case = world["lawyer"], world["case"]
-    with pytest.raises(Http404):
+    with pytest.raises(PermissionDenied):
         services.child_facts_update(actor=lawyer, case=case, facts={"sex": "female"})
-    with pytest.raises(Http404):
+    with pytest.raises(PermissionDenied):
         services.document_attach(
             actor=lawyer, case=case, kind=Document.Kind.LEGAL_DOCUMENT, filename="a.pdf",
             content=b"%PDF-1.4 fictional", no_abuse_images=True,
         )  # fmt: skip
-    with pytest.raises(Http404):
+    with pytest.raises(PermissionDenied):
         services.case_details_update(
             actor=lawyer, case=case, expected_version=case.version, facts={"risk_level": "high"}
         )
     assert not Document.objects.filter(case=case).exists()
+
+
+def test_a_partner_downloads_only_the_document_kinds_its_referral_shares(world, client):
+    """The download answers by the document's kind: a legal aid lawyer sharing legal and
+    identity opens the court document, not the medical report of the same case."""
+    from apps.cases import services
+    from apps.cases.sections import document_section
+
+    caseworker, case = world["caseworker"], world["case"]
+    pdf = b"%PDF-1.4 fictional"
+    kinds = {Document.Kind.LEGAL_DOCUMENT: Section.LEGAL, Document.Kind.MEDICAL_REPORT: Section.HEALTH}
+    assert {kind: document_section(kind) for kind in kinds} == kinds
+    documents = {
+        kind: services.document_attach(
+            actor=caseworker, case=case, kind=kind, filename="a.pdf", content=pdf, no_abuse_images=True
+        )
+        for kind in kinds
+    }
+    refer(world, sections=[Section.IDENTITY, Section.LEGAL])
+    client.force_login(world["lawyer"])
+    answers = {
+        kind: client.get(reverse("cases:document_download", args=[document.pk])).status_code
+        for kind, document in documents.items()
+    }
+    assert answers == {Document.Kind.LEGAL_DOCUMENT: 200, Document.Kind.MEDICAL_REPORT: 404}
+
+
+@pytest.mark.parametrize(("sections", "found"), [([Section.HEALTH], False), ([Section.IDENTITY, Section.HEALTH], True)])
+def test_a_partner_finds_a_child_by_name_only_when_its_referral_shares_the_identity(world, sections, found):
+    """A match by name would tell the partner the child's name: without the identity section
+    the search answers as for a child it does not know."""
+    from apps.cases.selectors import case_search
+
+    refer(world, sections=sections)
+    lawyer, case = world["lawyer"], world["case"]
+    assert cases_for(lawyer, Action.READ).filter(pk=case.pk).exists()  # it reads the case either way
+    assert [c for c, _score in case_search(actor=lawyer, name="Aïcha Benali")] == ([case] if found else [])

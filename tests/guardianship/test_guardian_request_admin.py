@@ -145,3 +145,29 @@ def test_ask_for_a_guardian_from_the_case_list_opens_the_request_for_that_case(c
 
     assert response.status_code == 302
     assert response["Location"] == f"{reverse(ASK)}?case={case.pk}"
+
+
+def test_the_request_list_costs_the_same_queries_for_one_request_or_five(client, caseworker, authority, head):
+    """Each row shows R1's deadlines and the answer: read with the list, not row by row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.guardianship import requests
+
+    agency = caseworker.memberships.get().agency
+
+    def ask() -> None:
+        case = register(caseworker, agency, child_facts={"unaccompanied": True}).case
+        requests.guardian_request_send(actor=caseworker, case=case, authority=authority, purpose="A representative.")
+
+    ask()
+    client.force_login(head)
+    client.get(reverse(REQUESTS))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse(REQUESTS))
+    for _n in range(4):
+        ask()
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(reverse(REQUESTS))
+    assert len(response.context["cl"].result_list) == 5
+    assert len(five) == len(one), "\n".join(q["sql"][:300] for q in five.captured_queries)
