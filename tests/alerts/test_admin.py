@@ -13,16 +13,11 @@ from apps.alerts.services import alert_close, alert_raise
 from tests.accounts.factories import AgencyFactory, MembershipFactory, UserFactory
 from tests.cases.factories import register, supervisor_in
 from tests.cases.sealed import stored
+from tests.conftest import make_staff as _staff
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:alerts_alert_changelist"
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _listed(client):

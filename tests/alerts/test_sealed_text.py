@@ -15,6 +15,7 @@ from apps.care.services import charge_record, held_record, held_release, missing
 from tests.accounts.factories import AgencyFactory
 from tests.care.factories import case_with_staff, partner_agency
 from tests.cases.sealed import stored
+from tests.conftest import make_staff as _staff
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +27,6 @@ def _raw_outcome(alert):
         cursor.execute("SELECT outcome FROM alerts_alert WHERE id = %s", [alert.pk])
         value = cursor.fetchone()[0]
     return bytes(value) if value is not None else None
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _page(client, alert):

@@ -27,14 +27,9 @@ from tests.accounts.factories import AgencyFactory, MembershipFactory, UserFacto
 from tests.care.factories import case_with_staff, partner_agency
 from tests.cases.factories import register
 from tests.cases.sealed import stored
+from tests.conftest import make_staff as _staff
 
 pytestmark = pytest.mark.django_db
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _add(model):

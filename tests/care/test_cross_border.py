@@ -17,6 +17,7 @@ from apps.core.rules import CATALOGUE, RuleViolation
 from apps.solutions.models import SolutionType
 from apps.solutions.services import solution_decide
 from tests.accounts.factories import AgencyFactory
+from tests.conftest import make_staff as _staff
 from tests.solutions.factories import asylum_pending, return_ready, world
 
 pytestmark = pytest.mark.django_db
@@ -109,10 +110,6 @@ def test_an_urgent_placement_abroad_is_recorded_and_flagged_for_review(w, home_a
 
 
 # --- Through the admin ---------------------------------------------------------------------------
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _post(w, **values):

@@ -32,6 +32,7 @@ from apps.voice.models import ViewsDecision
 from tests.accounts.factories import AgencyFactory
 from tests.care.factories import WorstState, case_with_staff, worst_state
 from tests.cases.sealed import stored
+from tests.conftest import make_staff as _staff
 from tests.voice.factories import heard
 
 pytestmark = pytest.mark.django_db
@@ -198,10 +199,6 @@ def test_a_placement_that_is_not_urgent_is_still_refused_while_a_later_one_is_pl
 
 
 # --- Through the admin ---------------------------------------------------------------------------
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _admin_post(w: WorstState, kind: str) -> tuple[str, dict[str, object]]:

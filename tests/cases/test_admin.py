@@ -20,6 +20,7 @@ from apps.voice.models import ViewsDecision
 from tests.accounts.factories import AgencyFactory, MembershipFactory, TeamFactory, UserFactory
 from tests.cases.factories import read_identity, read_notes, register
 from tests.cases.sealed import stored
+from tests.conftest import make_staff as _staff
 from tests.solutions.factories import prepare_for
 from tests.voice.factories import heard
 
@@ -31,12 +32,6 @@ CHILD_FIELDS = (
     *("unaccompanied", "separated", "parents_implicated", "parents_conflict_of_interest"),
     *("given_names", "family_names", "aliases", "birth_date"),
 )
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _staff_with_role(role, agency, team=None):

@@ -10,16 +10,11 @@ from apps.cases.models import Case
 from apps.referrals.models import Referral, ReferralKind
 from tests.accounts.factories import AgencyFactory, TeamFactory
 from tests.cases.factories import caseworker_in, register, supervisor_in
+from tests.conftest import make_staff as _staff
 
 pytestmark = pytest.mark.django_db
 
 CASES = "admin:cases_case_changelist"
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _transfer(client, case, **data):

@@ -29,6 +29,7 @@ from apps.family.models import (
 from apps.family.services import tracing_not_done_record, tracing_request_open
 from tests.accounts.factories import UserFactory
 from tests.cases.sealed import stored
+from tests.conftest import make_staff as _staff
 from tests.family.factories import (
     assessed,
     asylum_claim,
@@ -51,12 +52,6 @@ MODELS = [
     "tracingnotdone",
     "tracingconsent",
 ]
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _add(model):

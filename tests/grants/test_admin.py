@@ -11,6 +11,7 @@ from apps.grants import services
 from apps.grants.models import BreakGlass, CaseUserObjectPermission
 from tests.accounts.factories import AgencyFactory, TeamFactory, UserFactory
 from tests.cases.factories import caseworker_in, register, supervisor_in
+from tests.conftest import make_staff as _staff
 from tests.grants.factories import frozen, saturday_night, wednesday_noon
 
 pytestmark = pytest.mark.django_db
@@ -18,12 +19,6 @@ REASON = "Found alone at the station at night; the shelter needs her contact res
 OPEN = reverse("admin:grants_breakglass_add")
 BREAK_GLASS_LIST = reverse("admin:grants_breakglass_changelist")
 GRANTS_LIST = reverse("admin:grants_caseuserobjectpermission_changelist")
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 @pytest.fixture

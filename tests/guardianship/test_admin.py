@@ -25,6 +25,7 @@ from apps.guardianship.services import guardian_appoint, guardian_appointment_en
 from tests.accounts.factories import AgencyFactory, MembershipFactory, UserFactory
 from tests.cases.factories import register, supervisor_in
 from tests.cases.sealed import stored
+from tests.conftest import make_staff as _staff
 from tests.guardianship.factories import eligible_guardian, guardianship_authority, sealed_reason
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +36,6 @@ OPINIONS = "admin:guardianship_guardianopinion_changelist"
 ADD_OPINION = "admin:guardianship_guardianopinion_add"
 PROFILES = "admin:guardianship_guardianprofile_changelist"
 ADD_PROFILE = "admin:guardianship_guardianprofile_add"
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _message(code, **facts):

@@ -10,18 +10,13 @@ from apps.guardianship.models import AppointmentKind, GuardianAppointment, Guard
 from apps.referrals.models import Referral, ReferralState
 from tests.accounts.factories import AgencyFactory, MembershipFactory
 from tests.cases.factories import caseworker_in, register
+from tests.conftest import make_staff as _staff
 from tests.guardianship.factories import eligible_guardian, guardianship_authority
 
 pytestmark = pytest.mark.django_db
 
 REQUESTS = "admin:guardianship_guardianrequest_changelist"
 ASK = "admin:guardianship_guardianrequest_add"
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _messages(response):

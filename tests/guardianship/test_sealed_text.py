@@ -16,6 +16,7 @@ from tests.accounts.factories import AgencyFactory
 from tests.cases.factories import register, supervisor_in
 from tests.cases.sealed import raw as _raw
 from tests.cases.sealed import stored
+from tests.conftest import make_staff as _staff
 from tests.guardianship.factories import eligible_guardian
 
 pytestmark = pytest.mark.django_db
@@ -24,12 +25,6 @@ OVER_CAP = "Fictional: the only guardian who speaks Tigrinya in Faro"
 ALONGSIDE = "Fictional: her brother's hearing is in Porto the same week"
 ENDED = "Fictional: she moved in with her aunt in Braga"
 HANDED_OVER = "Fictional: the guardian fell ill"
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from apps.accounts.models import AgencyKind
 from apps.audit.models import RecordAccess
 from apps.guardianship.selectors import active_appointment
 from apps.referrals.models import LegalBasis, Referral, ReferralState, ServiceKind
+from tests.conftest import make_staff as _staff
 from tests.family.factories import asylum_claim, guardian_for, partner_agency
 from tests.referrals.factories import PURPOSE, case_with_staff, hospital, send
 
@@ -19,12 +20,6 @@ pytestmark = pytest.mark.django_db
 ADD = reverse("admin:referrals_referral_add")
 SENT = reverse("admin:referrals_referral_changelist")
 INCOMING = reverse("admin:referrals_incomingreferral_changelist")
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 @pytest.fixture

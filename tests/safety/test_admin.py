@@ -14,14 +14,9 @@ from apps.safety.services import safety_plan_record
 from tests.accounts.factories import UserFactory
 from tests.care.factories import case_with_staff
 from tests.cases.sealed import stored
+from tests.conftest import make_staff as _staff
 
 pytestmark = pytest.mark.django_db
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from apps.solutions import services
 from apps.solutions.models import DurableSolution, FollowUpVisit, ReintegrationPlan, SolutionStatus, SolutionType
 from tests.accounts.factories import UserFactory
 from tests.cases.factories import register
+from tests.conftest import make_staff as _staff
 from tests.solutions.factories import (
     DAY,
     NOW,
@@ -38,12 +39,6 @@ RETURN_CODES = [
     "RETURN_BLOCKED_PROTECTION_CLAIM.ASYLUM_PENDING", "RETURN_BLOCKED_PROTECTION_CLAIM.REFUGEE_STATUS",
     "RETURN_BLOCKED_PROTECTION_CLAIM.RISK_OF_SERIOUS_HARM",
 ]  # fmt: skip
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _changelist(model):

@@ -10,6 +10,7 @@ from apps.audit.models import RecordAccess
 from apps.solutions import services
 from apps.solutions.models import SolutionType
 from tests.cases.sealed import stored
+from tests.conftest import make_staff as _staff
 from tests.solutions.factories import NOW, planned, return_ready, world
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +24,6 @@ def _raw(column, pk):
         cursor.execute(f"SELECT {column} FROM solutions_durablesolution WHERE id = %s", [pk])  # noqa: S608 - test names
         (value,) = cursor.fetchone()
     return bytes(value)
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def test_the_reasons_are_stored_sealed_and_the_admin_page_shows_them_with_the_read_logged(client):

@@ -28,15 +28,10 @@ from apps.support.models import (
 )
 from tests.accounts.factories import AgencyFactory, UserFactory
 from tests.cases.sealed import stored
+from tests.conftest import make_staff as _staff
 from tests.support.factories import case_with_staff, provider_with_staff, requested, to_aftercare
 
 pytestmark = pytest.mark.django_db
-
-
-def _staff(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 def _add(model):
