@@ -21,3 +21,14 @@ class CaseTransferForm(forms.Form):
     )
     jurisdiction = forms.CharField(label=_("and jurisdiction"), max_length=200, required=False)
     purpose = text_field(_("Why the case is transferred"), required=True, help_text=_("Shown to the receiving agency."))
+
+
+class ChildFindForm(forms.Form):
+    """One box: a child's name or alias (any spelling), or a case reference."""
+
+    query = forms.CharField(
+        label=_("Find a child"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "placeholder": _("Name or reference")}),
+    )

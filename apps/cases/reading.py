@@ -86,6 +86,13 @@ class SealedReader:
         )
         self._logged.update(new)
 
+    def load_keys(self, children: Iterable[Child]) -> None:
+        """Fetch the data keys of several children at once, so a list opens its rows without a
+        query per row."""
+        missing = [child for child in children if child.pk not in self._keys]
+        if missing:
+            self._keys.update(vault.data_keys(missing))
+
     def _key(self, child: Child) -> bytes | None:
         if child.pk not in self._keys:
             try:

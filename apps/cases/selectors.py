@@ -1,16 +1,21 @@
 """Every read of cases and children, scoped at the query by what the actor may see."""
 
+import re
+from dataclasses import dataclass
+from datetime import date
 from typing import cast
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from apps.accounts.models import Membership, User
 from apps.cases import access
 from apps.cases.access import Action, cases_for
 from apps.cases.models import Case, Child
-from apps.cases.reading import record_for
+from apps.cases.reading import SealedReader, record_for
 from apps.cases.sections import Section
+from apps.core.crypto import KeyUnavailable
 
 # The access policy's one condition, for the selectors of every app to build on.
 case_visibility = access.case_visibility
@@ -83,3 +88,68 @@ def case_search(*, actor: User, name: str, birth_year: int | None = None, limit:
     return sorted(((case, wanted[case.child_id]) for case in found), key=lambda pair: (-pair[1], pair[0].reference))[
         :limit
     ]
+
+
+# A case reference as people type it: "HVN-2026-000017", in any case, spaces around ignored.
+_REFERENCE = re.compile(r"^[A-Za-z]{2,6}-\d{4}-\d{1,8}$")
+
+
+@dataclass(frozen=True)
+class FoundChild:
+    """One child found, as a search result shows them to this reader."""
+
+    case: Case
+    name: str | None  # None: the reader does not read this child's identity (a partner's referral)
+    aliases: tuple[str, ...]
+    age: int | None  # in whole years today, from the recorded date of birth
+    sex: str
+    anonymised: bool = False
+
+
+def child_find(*, actor: User, query: str, channel: str, limit: int = 25) -> list[FoundChild]:
+    """The children the actor may find by name, alias or case reference, best match first.
+
+    A name is matched on keyed hashes (spelling variants and transliterations meet; nothing is
+    decrypted to search) among the cases whose identity the actor reads; a reference among the
+    cases the actor sees at all, shown without a name to one who does not read the identity.
+    Showing a name is a read of the child's record, logged once per case ("search").
+    """
+    text = query.strip()
+    if not text or not actor.is_authenticated:
+        return []
+    if _REFERENCE.match(text):
+        matches = list(case_list(actor=actor).filter(reference__iexact=text)[:1])
+        named = set(cases_by_identity(actor=actor).filter(pk__in=[c.pk for c in matches]).values_list("pk", flat=True))
+    else:
+        matches = [case for case, _score in case_search(actor=actor, name=text, limit=limit)]
+        named = {case.pk for case in matches}
+    if not matches:
+        return []
+    reader = SealedReader(actor=actor, channel=channel, action="search")
+    reader.load_keys(case.child for case in matches)
+    reader.note_cases(case.pk for case in matches)
+    today = timezone.localdate()
+    return [
+        _found(reader, case, today) if case.pk in named else FoundChild(case, None, (), None, "") for case in matches
+    ]
+
+
+def _found(reader: SealedReader, case: Case, today: date) -> FoundChild:
+    child = case.child
+    try:
+        names = reader.opened(Child, "names", child.names, case=case) or {}
+        aliases = tuple(reader.opened(Child, "aliases", child.aliases, case=case) or ())
+        birth = reader.opened(Child, "birth_date", child.birth_date, case=case)
+    except KeyUnavailable:
+        return FoundChild(case, None, (), None, child.get_sex_display(), anonymised=True)
+    name = " ".join(part for part in (names.get("given", ""), names.get("family", "")) if part)
+    return FoundChild(
+        case, name or (aliases[0] if aliases else ""), aliases, _age(birth, today), child.get_sex_display()
+    )
+
+
+def _age(birth: str | None, today: date) -> int | None:
+    if not birth:
+        return None
+    born = date.fromisoformat(birth)
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
