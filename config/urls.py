@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("api/v1/", include("config.api_urls")),
     path("cases/", include("apps.cases.urls")),
+    path("work/", include("apps.casework.urls")),
     path("admin/", admin.site.urls),
     path("", core_views.home, name="home"),
 ]

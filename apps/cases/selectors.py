@@ -123,15 +123,22 @@ def child_find(*, actor: User, query: str, channel: str, limit: int = 25) -> lis
     else:
         matches = [case for case, _score in case_search(actor=actor, name=text, limit=limit)]
         named = {case.pk for case in matches}
-    if not matches:
-        return []
     reader = SealedReader(actor=actor, channel=channel, action="search")
-    reader.load_keys(case.child for case in matches)
-    reader.note_cases(case.pk for case in matches)
+    shown = children_shown(reader=reader, cases=[case for case in matches if case.pk in named])
+    reader.note_cases(case.pk for case in matches)  # a case found by reference is read too, without a name
+    return [shown.get(case.pk) or FoundChild(case, None, (), None, "") for case in matches]
+
+
+def children_shown(*, reader: SealedReader, cases: list[Case]) -> dict[int, FoundChild]:
+    """The child of each case as a list shows them (name, aliases, age, sex), by case id, for the
+    reader's person: cases the caller got through a selector that lets that person read their
+    identity. One logged read per case; the keys and the logs in one query each."""
+    if not cases:
+        return {}
+    reader.load_keys(case.child for case in cases)
+    reader.note_cases(case.pk for case in cases)
     today = timezone.localdate()
-    return [
-        _found(reader, case, today) if case.pk in named else FoundChild(case, None, (), None, "") for case in matches
-    ]
+    return {case.pk: _found(reader, case, today) for case in cases}
 
 
 def _found(reader: SealedReader, case: Case, today: date) -> FoundChild:

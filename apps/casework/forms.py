@@ -1,7 +1,7 @@
 """The forms of notes, the care plan and conferences: each hands its values to one service
 (apps/casework/services.py), which validates them and writes; the admin and the pages use the same ones."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
@@ -216,3 +216,34 @@ class ReviewHeldForm(forms.Form):
         label=gettext_lazy("What the review found"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
     )
     held_at = when_field(gettext_lazy("Held"))
+
+
+class CaseloadFilterForm(forms.Form):
+    """What a caseload shows: whose cases, in which state and risk, in which order (GET: none of
+    it names a child)."""
+
+    scope = forms.ChoiceField(label=gettext_lazy("Cases"), required=False)
+    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
+    risk = forms.ChoiceField(label=gettext_lazy("Risk"), required=False)
+    order = forms.ChoiceField(
+        label=gettext_lazy("Sort by"),
+        required=False,
+        choices=[
+            ("next_due", gettext_lazy("Next deadline")),
+            ("risk", gettext_lazy("Risk, highest first")),
+            ("identified", gettext_lazy("Identified, newest first")),
+            ("reference", gettext_lazy("Reference")),
+        ],
+    )
+
+    def __init__(self, *args: Any, scopes: list[Any], **kwargs: Any) -> None:
+        from apps.cases.models import Case, CaseState
+
+        super().__init__(*args, **kwargs)
+        choices = {
+            "scope": [(scope.value, scope.label) for scope in scopes],
+            "state": [("", gettext_lazy("Open cases")), *CaseState.choices],
+            "risk": [("", gettext_lazy("Any risk")), *Case.RiskLevel.choices],
+        }
+        for name, offered in choices.items():
+            cast("forms.ChoiceField", self.fields[name]).choices = offered

@@ -11,14 +11,31 @@ count, a page or the timeline.
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case as Case_
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Membership, Role, User
+from apps.alerts.models import Alert
 from apps.audit.models import Channel
 from apps.audit.services import record_access_log
-from apps.cases.models import Case
+from apps.cases.access import Action, cases_for
+from apps.cases.models import Case, CaseState
 from apps.cases.reading import SealedReader, visible_records
 from apps.cases.selectors import case_list, case_visibility
 from apps.casework.models import (
@@ -135,3 +152,79 @@ def case_timeline(
     for source in timeline_sources():
         entries.extend(source(context))
     return sorted(entries, key=lambda entry: entry.at)
+
+
+# --- The caseload: "my work" -----------------------------------------------------------------
+class CaseloadScope(TextChoices):
+    """Whose cases a caseload lists: the actor's own, her teams', or (a supervisor) her agencies'."""
+
+    MINE = "mine", _("Mine")
+    TEAM = "team", _("My team's")
+    AGENCY = "agency", _("My agency's")
+
+
+# The orders a caseload is sorted in, by name: the next deadline first by default.
+_RISK_RANK = Case_(
+    *[When(risk_level=level, then=Value(rank)) for rank, level in enumerate(reversed(Case.RiskLevel.values))],
+    default=Value(9),
+    output_field=IntegerField(),
+)
+CASELOAD_ORDERS: dict[str, tuple[Any, ...]] = {
+    "next_due": (F("next_due").asc(nulls_last=True), "reference"),
+    "risk": ("risk_rank", F("next_due").asc(nulls_last=True), "reference"),
+    "identified": ("-identified_at", "reference"),
+    "reference": ("reference",),
+}
+
+
+def caseload_scopes(*, actor: User, at: datetime | None = None) -> list[CaseloadScope]:
+    """The caseloads the actor has: her own and her teams' as a caseworker, the agency's as a supervisor."""
+    moment = at or timezone.now()
+    roles = Membership.objects.active(at=moment).filter(user=actor)
+    scopes = []
+    if roles.filter(role=Role.CASEWORKER).exists():
+        scopes.append(CaseloadScope.MINE)
+        if roles.filter(role=Role.CASEWORKER, team__isnull=False).exists():
+            scopes.append(CaseloadScope.TEAM)
+    if roles.filter(role=Role.SUPERVISOR).exists():
+        scopes.append(CaseloadScope.AGENCY)
+    return scopes
+
+
+def caseload(
+    *,
+    actor: User,
+    scope: CaseloadScope,
+    states: list[str] | None = None,
+    risk: str = "",
+    order: str = "next_due",
+    at: datetime | None = None,
+) -> QuerySet[Case]:
+    """The cases of the actor's caseload, open ones unless `states` says otherwise, each with its
+    next deadline (`next_due`: the earliest open alert of the holding agency about it) and its
+    open alerts (`open_alerts`), in `order` (CASELOAD_ORDERS). Only cases the actor works on."""
+    moment = at or timezone.now()
+    mine = Membership.objects.active(at=moment).filter(user=actor)
+    if scope == CaseloadScope.MINE:
+        chosen = Q(assigned_caseworker=actor)
+    elif scope == CaseloadScope.TEAM:
+        chosen = Q(team__in=mine.filter(role=Role.CASEWORKER, team__isnull=False).values("team"))
+    else:
+        chosen = Q(owning_agency__in=mine.filter(role=Role.SUPERVISOR).values("agency"))
+    open_alerts = Alert.objects.filter(case=OuterRef("pk"), agency=OuterRef("owning_agency"), done_at__isnull=True)
+    cases = (
+        cases_for(actor, Action.WORK, at=moment)
+        .filter(chosen)
+        .select_related("child", "owning_agency", "team", "assigned_caseworker")
+        .annotate(
+            next_due=Subquery(open_alerts.exclude(due_at=None).order_by("due_at").values("due_at")[:1]),
+            open_alerts=Coalesce(
+                Subquery(open_alerts.order_by().values("case").annotate(n=Count("pk")).values("n")[:1]), Value(0)
+            ),
+            risk_rank=_RISK_RANK,
+        )
+    )
+    cases = cases.filter(state__in=states) if states else cases.exclude(state=CaseState.CLOSED)
+    if risk:
+        cases = cases.filter(risk_level=risk)
+    return cases.order_by(*CASELOAD_ORDERS.get(order, CASELOAD_ORDERS["next_due"]))

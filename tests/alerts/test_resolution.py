@@ -34,7 +34,7 @@ PATH = ["start_protection", "start_assessment", "start_support", "seek_durable_s
         "start_follow_up", "move_to_aftercare", "close"]  # fmt: skip
 
 
-def _closed(case):
+def walked_to_closed(case):
     """Walk a case along the main path to closed, as the workflow tests do."""
     boss = supervisor_in(case.owning_agency)
     for name in PATH:
@@ -60,7 +60,7 @@ def test_a_closed_case_has_no_open_alerts():
     alert = alert_raise(kind=AlertKind.NON_PUNISHMENT, agency=case.owning_agency, role=Role.SUPERVISOR, case=case,
                         key=f"charge:{case.pk}", detail=case.reference)  # fmt: skip
     assert alert in alert_list(actor=boss)
-    _closed(case)
+    walked_to_closed(case)
     assert alert not in alert_list(actor=boss), "hidden at once, before the periodic resolution"
     assert alerts_resolve() == 1
     alert.refresh_from_db()
@@ -74,7 +74,7 @@ def test_a_closed_case_has_no_open_alerts():
 def test_the_periodic_task_resolves_the_alerts_of_closed_cases():
     case = register().case
     _overdue(case, timezone.now())
-    _closed(case)
+    walked_to_closed(case)
     assert alerts_resolve_check() == 1
     assert Alert.objects.get().resolution == Resolution.CASE_CLOSED
 
@@ -173,7 +173,7 @@ def test_an_anonymised_childs_open_alerts_still_resolve_with_their_reason_and_no
     case = register().case
     alert = _overdue(case, timezone.now())
     boss = supervisor_in(case.owning_agency)
-    _closed(case)
+    walked_to_closed(case)
     child_anonymise(actor=boss, child=case.child)
     assert alerts_resolve() == 1
     alert.refresh_from_db()

@@ -7,7 +7,9 @@ cookies). Screenshots are kept in artifacts/screenshots/ so a reviewer can look 
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -51,13 +53,40 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="en", viewport={"width": 1280, "height": 800})
+@contextmanager
+def _page_of_width(browser: Browser, width: int, height: int) -> Iterator[Page]:
+    context = browser.new_context(locale="en", viewport={"width": width, "height": height})
     try:
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    with _page_of_width(browser, 1280, 800) as opened:
+        yield opened
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A page on a phone's width (390 px), where every page must still be usable."""
+    with _page_of_width(browser, 390, 844) as opened:
+        yield opened
+
+
+def fits(page: Page) -> None:
+    """The page needs no sideways scrolling at its viewport's width."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"] + 1, f"the page is {width}px wide"  # type: ignore[index]
+
+
+@pytest.fixture
+def demo_world(transactional_db: None) -> Any:
+    """The demo world, for pages that show what a person meets on a working day."""
+    from apps.core.demo import seed_demo_world
+
+    return seed_demo_world()
 
 
 @pytest.fixture

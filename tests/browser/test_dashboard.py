@@ -1,18 +1,11 @@
 """A supervisor's dashboard in a real browser: what needs attention comes first."""
 
-import pytest
 from playwright.sync_api import expect
 
 from apps.accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD
-from apps.core.demo import seed_demo_world
-from tests.browser.test_sign_in import sign_in
+from tests.browser.test_sign_in import choose_language, sign_in
 
 MARTA = f"marta.sousa@{DEMO_DOMAIN}"
-
-
-@pytest.fixture
-def demo_world(transactional_db):
-    return seed_demo_world()
 
 
 def test_a_supervisor_sees_the_overdue_guardian_first(page, live_server, demo_world, screenshot):
@@ -26,8 +19,7 @@ def test_a_supervisor_sees_the_overdue_guardian_first(page, live_server, demo_wo
 
 def test_the_dashboard_reads_right_to_left_in_arabic(page, live_server, demo_world, screenshot):
     sign_in(page, live_server.url, MARTA, DEMO_PASSWORD)
-    page.get_by_label("Language").select_option("ar")
-    page.locator("form.language").get_by_role("button").click()
+    choose_language(page, "ar")
 
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("region", name="Needs your attention")).to_be_visible()
@@ -48,8 +40,7 @@ def test_a_caseworker_sees_that_her_child_is_missing_from_care(page, live_server
     expect(attention).to_contain_text("Child missing from care")
     screenshot(page, "caseworker")
 
-    page.get_by_label("Language").select_option("ar")
-    page.locator("form.language").get_by_role("button").click()
+    choose_language(page, "ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.get_by_role("region", name="Needs your attention")).to_be_visible()
     screenshot(page, "caseworker-ar")
